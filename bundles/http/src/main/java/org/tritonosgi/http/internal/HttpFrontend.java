@@ -1,0 +1,41 @@
+package org.tritonosgi.http.internal;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tritonosgi.api.InferenceServer;
+
+/**
+ * The KServe HTTP frontend component. It holds a mandatory static reference to its InferenceServer, so it is
+ * deactivated before that server's engine stops, and re-created (rebinding its port) when its configuration
+ * changes, without touching the engine.
+ */
+@Component(service = {}, immediate = true, configurationPid = HttpSettings.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = HttpConfig.class)
+public final class HttpFrontend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpFrontend.class);
+
+    private final HttpServer server;
+
+    @Activate
+    public HttpFrontend(HttpConfig config, @Reference(name = "server") InferenceServer inferenceServer) {
+        HttpSettings settings = HttpSettings.from(config);
+        this.server = new HttpServer(inferenceServer, settings);
+        server.start();
+        LOG.info("Triton HTTP frontend listening on {} for server '{}'", server.localAddress(), inferenceServer.id());
+    }
+
+    @Deactivate
+    void deactivate() {
+        String address = String.valueOf(server.localAddress());
+        server.stop();
+        LOG.info("Triton HTTP frontend on {} stopped", address);
+    }
+}

@@ -1,0 +1,29 @@
+package org.tritonosgi.http.internal;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/** The pipeline of each connection: HTTP/1.1 codec, a bounded aggregator, then the request handler. */
+final class HttpInitializer extends ChannelInitializer<SocketChannel> {
+
+    private static final int MAX_INITIAL_LINE = 8192;
+    private static final int MAX_HEADER_SIZE = 16384;
+    private static final int MAX_CHUNK_SIZE = 65536;
+
+    private final HttpServer server;
+
+    HttpInitializer(HttpServer server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        server.connectionOpened(channel);
+        channel.pipeline()
+                .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
+                .addLast("aggregator", new HttpObjectAggregator(server.settings().maxInputSize()))
+                .addLast("handler", new RequestHandler(server));
+    }
+}

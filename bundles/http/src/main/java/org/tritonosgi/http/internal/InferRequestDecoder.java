@@ -1,0 +1,275 @@
+package org.tritonosgi.http.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.tritonosgi.api.DataType;
+import org.tritonosgi.api.InferenceRequest;
+import org.tritonosgi.api.RequestedOutput;
+import org.tritonosgi.api.Tensor;
+import org.tritonosgi.api.TritonException;
+
+/**
+ * Decodes a KServe v2 infer request body: the JSON object, and with the binary tensor extension the raw tensor
+ * blobs that follow it. Binary inputs are views of the request buffer, not copies, so the caller keeps the buffer
+ * until the response is written.
+ */
+final class InferRequestDecoder {
+
+    /** The decoded request and how each output is to be returned. */
+    record Decoded(InferenceRequest request, boolean binaryByDefault, Map<String, Boolean> binaryOutputs) {
+
+        boolean binary(String output) {
+            return binaryOutputs.getOrDefault(output, binaryByDefault);
+        }
+    }
+
+    /** An input as the JSON describes it, before its data are attached. */
+    private static final class PendingInput {
+        String name;
+        DataType dataType;
+        long[] shape;
+        JsonValues data;
+        Long binarySize;
+        String sharedMemoryRegion;
+    }
+
+    private InferRequestDecoder() {
+    }
+
+    /**
+     * @param body         the whole request body
+     * @param headerLength the Inference-Header-Content-Length value, or null when the header is absent
+     * @throws TritonException INVALID_ARG naming what is wrong (the JSON position, the input, the parameter)
+     */
+    static Decoded decode(ByteBuf body, String headerLength) {
+        int total = body.readableBytes();
+        int jsonLength = total;
+        if (headerLength != null) {
+            jsonLength = parseHeaderLength(headerLength, total);
+        }
+        byte[] json = ByteBufUtil.getBytes(body, body.readerIndex(), jsonLength, false);
+        InferenceRequest.Builder builder = InferenceRequest.builder();
+        List<PendingInput> inputs = new ArrayList<>();
+        Map<String, Boolean> binaryOutputs = new HashMap<>();
+        boolean binaryByDefault;
+        try (JsonParser parser = Json.FACTORY.createParser(json, 0, jsonLength)) {
+            binaryByDefault = readRequest(parser, builder, inputs, binaryOutputs);
+        } catch (JsonProcessingException e) {
+            throw TritonException.invalidArg("failed to parse the request JSON buffer: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw TritonException.invalidArg("failed to read the request JSON buffer: " + e.getMessage());
+        }
+        int offset = body.readerIndex() + jsonLength;
+        int end = body.readerIndex() + total;
+        for (PendingInput input : inputs) {
+            ByteBuffer data;
+            if (input.binarySize != null) {
+                if (input.binarySize > end - offset) {
+                    throw TritonException.invalidArg("input '" + input.name + "' declares binary_data_size "
+                            + input.binarySize + " but only " + (end - offset) + " bytes of binary data remain");
+                }
+                data = body.nioBuffer(offset, input.binarySize.intValue());
+                offset += input.binarySize.intValue();
+            } else {
+                data = input.data.encode(input.dataType);
+            }
+            builder.input(new Tensor(input.name, input.dataType, input.shape, data));
+        }
+        if (offset != end) {
+            throw TritonException.invalidArg("unexpected additional input data: " + (end - offset)
+                    + " bytes follow the JSON and binary inputs");
+        }
+        return new Decoded(builder.build(), binaryByDefault, binaryOutputs);
+    }
+
+    private static int parseHeaderLength(String value, int total) {
+        long length;
+        try {
+            length = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw TritonException.invalidArg("Inference-Header-Content-Length '" + value + "' is not a number");
+        }
+        if (length == 0) {
+            throw new TritonException(TritonException.Code.UNSUPPORTED,
+                    "raw binary requests (Inference-Header-Content-Length: 0) are not supported yet");
+        }
+        if (length < 0 || length > total) {
+            throw TritonException.invalidArg("Inference-Header-Content-Length " + value
+                    + " must be between 0 and the body length " + total);
+        }
+        return (int) length;
+    }
+
+    private static boolean readRequest(JsonParser parser, InferenceRequest.Builder builder,
+            List<PendingInput> inputs, Map<String, Boolean> binaryOutputs) throws IOException {
+        expect(parser, parser.nextToken(), JsonToken.START_OBJECT, "the request");
+        boolean binaryByDefault = false;
+        boolean sawInputs = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "id" -> builder.id(Json.string(parser, value, "request 'id'"));
+                case "parameters" -> binaryByDefault = RequestParameters.read(parser, builder);
+                case "inputs" -> {
+                    expect(parser, value, JsonToken.START_ARRAY, "'inputs'");
+                    sawInputs = true;
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        inputs.add(readInput(parser, inputs.size()));
+                    }
+                }
+                case "outputs" -> {
+                    expect(parser, value, JsonToken.START_ARRAY, "'outputs'");
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        readOutput(parser, builder, binaryOutputs);
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        if (parser.nextToken() != null) {
+            throw TritonException.invalidArg("failed to parse the request JSON buffer: unexpected content after"
+                    + " the request object");
+        }
+        if (!sawInputs) {
+            throw TritonException.invalidArg("the request has no 'inputs'");
+        }
+        return binaryByDefault;
+    }
+
+    private static PendingInput readInput(JsonParser parser, int index) throws IOException {
+        expect(parser, parser.currentToken(), JsonToken.START_OBJECT, "input " + index);
+        PendingInput input = new PendingInput();
+        String dataType = null;
+        List<Long> shape = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "name" -> input.name = Json.string(parser, value, "input " + index + " 'name'");
+                case "datatype" -> dataType = Json.string(parser, value, "input " + index + " 'datatype'");
+                case "shape" -> shape = Json.nonNegativeLongs(parser, value, "input " + index + " 'shape'");
+                case "data" -> input.data = JsonValues.read(parser, input.name == null ? "#" + index : input.name);
+                case "parameters" -> readInputParameters(parser, value, input, index);
+                default -> parser.skipChildren();
+            }
+        }
+        if (input.name == null || input.name.isEmpty()) {
+            throw TritonException.invalidArg("input " + index + " has no 'name'");
+        }
+        if (dataType == null) {
+            throw TritonException.invalidArg("input '" + input.name + "' has no 'datatype'");
+        }
+        if (shape == null) {
+            throw TritonException.invalidArg("input '" + input.name + "' has no 'shape'");
+        }
+        try {
+            input.dataType = DataType.parse(dataType);
+        } catch (TritonException e) {
+            throw TritonException.invalidArg("input '" + input.name + "': " + e.getMessage());
+        }
+        input.shape = shape.stream().mapToLong(Long::longValue).toArray();
+        int sources = (input.data != null ? 1 : 0) + (input.binarySize != null ? 1 : 0)
+                + (input.sharedMemoryRegion != null ? 1 : 0);
+        if (sources != 1) {
+            throw TritonException.invalidArg("input '" + input.name + "' must have exactly one of 'data', "
+                    + "'binary_data_size' or 'shared_memory_region'");
+        }
+        if (input.sharedMemoryRegion != null) {
+            throw TritonException.invalidArg("input '" + input.name + "': shared memory region '"
+                    + input.sharedMemoryRegion + "' is not registered");
+        }
+        if (input.data != null) {
+            long expected = Tensor.elementCount(input.name, input.shape);
+            if (input.data.size() != expected) {
+                throw TritonException.invalidArg("input '" + input.name + "' has " + input.data.size()
+                        + " elements in 'data' but shape " + shape + " holds " + expected);
+            }
+        }
+        return input;
+    }
+
+    private static void readInputParameters(JsonParser parser, JsonToken value, PendingInput input, int index)
+            throws IOException {
+        expect(parser, value, JsonToken.START_OBJECT, "input " + index + " 'parameters'");
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (key) {
+                case "binary_data_size" -> {
+                    long size = Json.nonNegativeLong(parser, token, "input " + index + " binary_data_size");
+                    if (size > Integer.MAX_VALUE) {
+                        throw TritonException.invalidArg("input " + index + " binary_data_size " + size
+                                + " is larger than the request can be");
+                    }
+                    input.binarySize = size;
+                }
+                case "shared_memory_region" ->
+                        input.sharedMemoryRegion = Json.string(parser, token, "input " + index + " shared_memory_region");
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    private static void readOutput(JsonParser parser, InferenceRequest.Builder builder,
+            Map<String, Boolean> binaryOutputs) throws IOException {
+        expect(parser, parser.currentToken(), JsonToken.START_OBJECT, "an output");
+        String name = null;
+        Boolean binary = null;
+        long classification = 0;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("name".equals(field)) {
+                name = Json.string(parser, value, "output 'name'");
+            } else if ("parameters".equals(field)) {
+                expect(parser, value, JsonToken.START_OBJECT, "output 'parameters'");
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = parser.currentName();
+                    JsonToken token = parser.nextToken();
+                    switch (key) {
+                        case "binary_data" -> binary = Json.bool(parser, token, "output binary_data");
+                        case "classification" -> classification =
+                                Json.nonNegativeLong(parser, token, "output classification");
+                        case "shared_memory_region" -> throw TritonException.invalidArg("output shared memory"
+                                + " region '" + Json.string(parser, token, "output shared_memory_region")
+                                + "' is not registered");
+                        default -> parser.skipChildren();
+                    }
+                }
+            } else {
+                parser.skipChildren();
+            }
+        }
+        if (name == null || name.isEmpty()) {
+            throw TritonException.invalidArg("an output in 'outputs' has no 'name'");
+        }
+        if (classification > Integer.MAX_VALUE) {
+            throw TritonException.invalidArg("output '" + name + "' classification count " + classification
+                    + " is too large");
+        }
+        builder.output(new RequestedOutput(name, (int) classification));
+        if (binary != null) {
+            binaryOutputs.put(name, binary);
+        }
+    }
+
+    static void expect(JsonParser parser, JsonToken actual, JsonToken expected, String what) {
+        if (actual != expected) {
+            throw TritonException.invalidArg("failed to parse the request JSON buffer: " + what + " must be "
+                    + (expected == JsonToken.START_OBJECT ? "an object" : "an array") + " (line "
+                    + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr()
+                    + ")");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.tritonosgi.http.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tritonosgi.api.DataType;
+import org.tritonosgi.api.InferenceResponse;
+import org.tritonosgi.api.Tensor;
+import org.tritonosgi.api.TritonException;
+
+/**
+ * Encodes an infer response: the JSON object, followed by the binary outputs' raw bytes when the client asked for
+ * binary data. Binary outputs are wrapped, not copied, so the response must stay open until the bytes are written.
+ */
+final class InferResponseEncoder {
+
+    /** The encoded body and, when binary blobs follow, the JSON length for Inference-Header-Content-Length. */
+    record Encoded(ByteBuf body, int jsonLength, boolean hasBinary) {
+    }
+
+    private InferResponseEncoder() {
+    }
+
+    static Encoded encode(ByteBufAllocator alloc, InferenceResponse response, InferRequestDecoder.Decoded request) {
+        List<Tensor> blobs = new ArrayList<>();
+        ByteBuf json = Json.write(alloc, out -> {
+            out.writeStartObject();
+            out.writeStringField("model_name", response.modelName());
+            out.writeStringField("model_version", Long.toString(response.modelVersion()));
+            if (!response.id().isEmpty()) {
+                out.writeStringField("id", response.id());
+            }
+            if (!response.parameters().isEmpty()) {
+                out.writeFieldName("parameters");
+                writeParameters(out, response.parameters());
+            }
+            out.writeArrayFieldStart("outputs");
+            for (Tensor output : response.outputs()) {
+                out.writeStartObject();
+                out.writeStringField("name", output.name());
+                out.writeStringField("datatype", output.dataType().name());
+                out.writeArrayFieldStart("shape");
+                for (long dim : output.shape()) {
+                    out.writeNumber(dim);
+                }
+                out.writeEndArray();
+                if (request.binary(output.name())) {
+                    out.writeObjectFieldStart("parameters");
+                    out.writeNumberField("binary_data_size", output.byteSize());
+                    out.writeEndObject();
+                    if (output.byteSize() > 0) {
+                        blobs.add(output);
+                    }
+                } else {
+                    out.writeArrayFieldStart("data");
+                    writeData(out, output);
+                    out.writeEndArray();
+                }
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        });
+        if (blobs.isEmpty()) {
+            return new Encoded(json, json.readableBytes(), false);
+        }
+        int jsonLength = json.readableBytes();
+        CompositeByteBuf body = alloc.compositeBuffer(blobs.size() + 1).addComponent(true, json);
+        for (Tensor blob : blobs) {
+            body.addComponent(true, Unpooled.wrappedBuffer(blob.data()));
+        }
+        return new Encoded(body, jsonLength, true);
+    }
+
+    private static void writeParameters(JsonGenerator out, Map<String, Object> parameters) throws IOException {
+        out.writeStartObject();
+        for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+            out.writeFieldName(parameter.getKey());
+            Object value = parameter.getValue();
+            if (value instanceof String text) {
+                out.writeString(text);
+            } else if (value instanceof Boolean flag) {
+                out.writeBoolean(flag);
+            } else if (value instanceof Long number) {
+                out.writeNumber(number);
+            } else {
+                out.writeNumber((Double) value);
+            }
+        }
+        out.writeEndObject();
+    }
+
+    /** Writes the tensor's elements as a flat JSON array body, row-major. */
+    static void writeData(JsonGenerator out, Tensor tensor) throws IOException {
+        ByteBuffer data = tensor.data();
+        DataType type = tensor.dataType();
+        long count = tensor.elementCount();
+        for (long i = 0; i < count; i++) {
+            switch (type) {
+                case BOOL -> out.writeBoolean(data.get() != 0);
+                case UINT8 -> out.writeNumber(data.get() & 0xFF);
+                case UINT16 -> out.writeNumber(data.getShort() & 0xFFFF);
+                case UINT32 -> out.writeNumber(Integer.toUnsignedLong(data.getInt()));
+                case UINT64 -> {
+                    long value = data.getLong();
+                    if (value >= 0) {
+                        out.writeNumber(value);
+                    } else {
+                        out.writeNumber(new BigInteger(Long.toUnsignedString(value)));
+                    }
+                }
+                case INT8 -> out.writeNumber(data.get());
+                case INT16 -> out.writeNumber(data.getShort());
+                case INT32 -> out.writeNumber(data.getInt());
+                case INT64 -> out.writeNumber(data.getLong());
+                case FP32 -> out.writeNumber(data.getFloat());
+                case FP64 -> out.writeNumber(data.getDouble());
+                case BYTES -> {
+                    byte[] element = new byte[data.getInt()];
+                    data.get(element);
+                    out.writeString(new String(element, StandardCharsets.UTF_8));
+                }
+                default -> throw TritonException.invalidArg("output '" + tensor.name() + "' has datatype " + type
+                        + ", which JSON cannot carry; request it with binary_data");
+            }
+        }
+    }
+}

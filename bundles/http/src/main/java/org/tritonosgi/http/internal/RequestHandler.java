@@ -1,0 +1,125 @@
+package org.tritonosgi.http.internal;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tritonosgi.api.TritonException;
+
+/**
+ * One connection's requests. Requests are answered one at a time in arrival order, so pipelined requests get
+ * their responses in order even though inference completes on engine threads; reading pauses while too many
+ * wait. A request's buffer is kept until its response is written, since binary inputs are views of it.
+ */
+final class RequestHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+    private static final int MAX_QUEUED = 16;
+
+    private final HttpServer server;
+    private final Queue<FullHttpRequest> queued = new ArrayDeque<>();
+    private boolean busy;
+
+    RequestHandler(HttpServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        queued.add(request);
+        if (queued.size() >= MAX_QUEUED) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        next(ctx);
+    }
+
+    private void next(ChannelHandlerContext ctx) {
+        if (busy || queued.isEmpty()) {
+            return;
+        }
+        FullHttpRequest request = queued.poll();
+        busy = true;
+        server.requestStarted();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.decoderResult().isFailure()) {
+            keepAlive = false;
+            reply(ctx, request, Endpoints.Reply.of(Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
+                    "malformed HTTP request: " + request.decoderResult().cause().getMessage())), keepAlive);
+        } else if (server.isClosing()) {
+            reply(ctx, request, Endpoints.Reply.of(Responses.error(ctx.alloc(),
+                    TritonException.unavailable("Server exiting"))), false);
+        } else {
+            reply(ctx, request, server.endpoints().handle(ctx.alloc(), request), keepAlive);
+        }
+    }
+
+    private void reply(ChannelHandlerContext ctx, FullHttpRequest request,
+            java.util.concurrent.CompletionStage<Endpoints.Reply> pending, boolean keepAlive) {
+        pending.whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+            Endpoints.Reply answer = failure == null ? reply : new Endpoints.Reply(
+                    Responses.error(ctx.alloc(), TritonException.of(failure)), null);
+            write(ctx, request, answer, keepAlive);
+        }));
+    }
+
+    private void write(ChannelHandlerContext ctx, FullHttpRequest request, Endpoints.Reply reply, boolean keepAlive) {
+        FullHttpResponse response = reply.response();
+        if (keepAlive) {
+            if (!request.protocolVersion().isKeepAliveDefault()) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) future -> {
+            request.release();
+            if (reply.resource() != null) {
+                try {
+                    reply.resource().close();
+                } catch (Exception e) {
+                    LOG.warn("Triton HTTP frontend: releasing a response failed", e);
+                }
+            }
+            busy = false;
+            server.requestFinished();
+            if (!keepAlive || !future.isSuccess()) {
+                future.channel().close();
+                return;
+            }
+            if (!ctx.channel().config().isAutoRead() && queued.size() < MAX_QUEUED) {
+                ctx.channel().config().setAutoRead(true);
+            }
+            next(ctx);
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        FullHttpRequest request;
+        while ((request = queued.poll()) != null) {
+            request.release();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("Triton HTTP frontend: closing connection from {}: {}", ctx.channel().remoteAddress(),
+                cause.toString());
+        ctx.close();
+    }
+}
