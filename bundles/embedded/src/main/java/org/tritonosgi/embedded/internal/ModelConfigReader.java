@@ -53,7 +53,8 @@ final class ModelConfigReader {
         try {
             TextFormat.getParser().merge(text, builder);
         } catch (TextFormat.ParseException e) {
-            String detail = e.getMessage().replaceFirst("^\\d+:\\d+: ", "");
+            String detail = e.getMessage().replaceFirst("^\\d+:\\d+: ", "")
+                    .replaceAll("\\s*\\n\\d+:\\d+:\\s*", " ");
             throw TritonException.invalidArg("invalid " + file + " at line " + e.getLine() + ", column "
                     + e.getColumn() + ": " + detail);
         }
