@@ -1,0 +1,211 @@
+package org.tritonosgi.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.tritonosgi.itests.TritonKaraf.await;
+import static org.tritonosgi.itests.TritonKaraf.listening;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.EnumSet;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.ops4j.pax.logging.spi.PaxAppender;
+import org.osgi.framework.ServiceRegistration;
+import org.tritonosgi.api.InferenceServer;
+
+/**
+ * The triton feature in a real Karaf: the seed's example over HTTP, component states, the deactivation order when
+ * the engine's bundle stops, live reconfiguration of the HTTP port, and feature uninstall/install.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class TritonFeatureIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String ENGINE = "org.tritonosgi.embedded.internal.EmbeddedInferenceServer";
+    private static final String FRONTEND = "org.tritonosgi.http.internal.HttpFrontend";
+    private static final String SEED = "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,1],\"datatype\":\"BYTES\","
+            + "\"data\":[[\"Roger Roger\"]]}]}";
+    private static final String SEED_OUTPUT =
+            "\"outputs\":[{\"name\":\"OUTPUT0\",\"datatype\":\"BYTES\",\"shape\":[1,1],\"data\":[\"Roger Roger\"]}]";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private FeaturesService features;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @org.ops4j.pax.exam.Configuration
+    public Option[] config() {
+        return TritonKaraf.distribution();
+    }
+
+    private static int httpPort() {
+        return TritonKaraf.port(TritonKaraf.HTTP_PORT);
+    }
+
+    private HttpResponse<String> send(int port, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10));
+        if (body != null) {
+            request.POST(HttpRequest.BodyPublishers.ofString(body));
+        }
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError("request to " + path + " on port " + port + " failed: " + e, e);
+        }
+    }
+
+    private boolean ready(int port) {
+        return listening(port) && send(port, "/v2/health/ready", null).statusCode() == 200;
+    }
+
+    private boolean active(String component) {
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (description.name.equals(component)) {
+                for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                    if (configuration.state == ComponentConfigurationDTO.ACTIVE) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getSymbolicName().equals(symbolicName)) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("bundle " + symbolicName + " is not installed");
+    }
+
+    private void assertSeedRoundTrip(int port) {
+        HttpResponse<String> response = send(port, "/v2/models/identity/infer", SEED);
+        assertEquals(response.body(), 200, response.statusCode());
+        assertTrue(response.body(), response.body().contains(SEED_OUTPUT));
+    }
+
+    @Test
+    public void seedRequestComesBackUnchangedAndComponentsAreActive() throws Exception {
+        assertTrue(features.isInstalled(features.getFeature("triton")));
+        await("the engine and HTTP components are ACTIVE", TIMEOUT, () -> active(ENGINE) && active(FRONTEND));
+        await("HTTP answers ready on port " + httpPort(), TIMEOUT, () -> ready(httpPort()));
+
+        assertSeedRoundTrip(httpPort());
+        HttpResponse<String> unknown = send(httpPort(), "/v2/models/missing/infer", SEED);
+        assertEquals(400, unknown.statusCode());
+        assertTrue(unknown.body(), unknown.body().contains("'missing'"));
+    }
+
+    @Test
+    public void stoppingTheEngineBundleDeactivatesHttpFirstAndStartingBringsBothBack() throws Exception {
+        await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
+        List<String> stops = new CopyOnWriteArrayList<>();
+        PaxAppender appender = event -> {
+            String message = event.getRenderedMessage();
+            if (message.startsWith("Triton ") && message.endsWith(" stopped")) {
+                stops.add(message);
+            }
+        };
+        Hashtable<String, Object> name = new Hashtable<>();
+        name.put("org.ops4j.pax.logging.appender.name", "TritonStopOrder");
+        ServiceRegistration<PaxAppender> registration = context.registerService(PaxAppender.class, appender, name);
+        Bundle engine = bundle("org.tritonosgi.embedded");
+        try {
+            engine.stop();
+
+            await("the HTTP port closes", TIMEOUT, () -> !listening(httpPort()));
+            await("both components logged their stop", TIMEOUT, () -> stops.size() >= 2);
+            assertEquals(stops.toString(), 2, stops.size());
+            assertTrue(stops.toString(), stops.get(0).startsWith("Triton HTTP frontend on "));
+            assertEquals("Triton embedded engine 'triton' stopped", stops.get(1));
+            assertFalse(active(FRONTEND));
+        } finally {
+            registration.unregister();
+            engine.start();
+        }
+        await("both components are ACTIVE again", TIMEOUT, () -> active(ENGINE) && active(FRONTEND));
+        await("HTTP answers ready again", TIMEOUT, () -> ready(httpPort()));
+        assertSeedRoundTrip(httpPort());
+    }
+
+    @Test
+    public void changingThePortMovesTheServerWithoutRestartingTheEngine() throws Exception {
+        await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
+        ServiceReference<InferenceServer> before = context.getServiceReference(InferenceServer.class);
+        Object engineServiceId = before.getProperty("service.id");
+        int spare = TritonKaraf.port(TritonKaraf.SPARE_PORT);
+        org.osgi.service.cm.Configuration http = configurationAdmin.getConfiguration("org.tritonosgi.http", null);
+        Dictionary<String, Object> properties = http.getProperties();
+        Object originalPort = properties.get("port");
+        try {
+            properties.put("port", spare);
+            http.update(properties);
+
+            await("HTTP answers on the new port " + spare, TIMEOUT, () -> ready(spare));
+            await("the old port closes", TIMEOUT, () -> !listening(httpPort()));
+            assertSeedRoundTrip(spare);
+            assertEquals("the engine kept its service registration", engineServiceId,
+                    context.getServiceReference(InferenceServer.class).getProperty("service.id"));
+        } finally {
+            properties.put("port", originalPort);
+            http.update(properties);
+            await("HTTP is back on port " + httpPort(), TIMEOUT, () -> ready(httpPort()));
+        }
+    }
+
+    @Test
+    public void uninstallingTheFeatureClosesThePortAndInstallingServesAgain() throws Exception {
+        await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
+        EnumSet<FeaturesService.Option> noRefresh = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
+
+        features.uninstallFeature("triton", noRefresh);
+        try {
+            await("the HTTP port closes", TIMEOUT, () -> !listening(httpPort()));
+            for (Bundle bundle : context.getBundles()) {
+                assertFalse("no triton bundle is left after uninstall: " + bundle.getSymbolicName(),
+                        bundle.getSymbolicName().startsWith("org.tritonosgi."));
+            }
+        } finally {
+            features.installFeature("triton", noRefresh);
+        }
+        await("HTTP answers ready after reinstall", TIMEOUT, () -> ready(httpPort()));
+        assertSeedRoundTrip(httpPort());
+    }
+}
