@@ -67,6 +67,8 @@ final class Endpoints {
             };
         } catch (TritonException e) {
             return Reply.of(Responses.error(alloc, e));
+        } catch (RuntimeException e) {
+            return Reply.of(Responses.error(alloc, TritonException.of(e)));
         }
     }
 
@@ -150,11 +152,7 @@ final class Endpoints {
             out.writeStartObject();
             out.writeStringField("name", tensor.name());
             out.writeStringField("datatype", tensor.dataType().name());
-            out.writeArrayFieldStart("shape");
-            for (long dim : tensor.shape()) {
-                out.writeNumber(dim);
-            }
-            out.writeEndArray();
+            Json.writeShape(out, tensor.shape().stream().mapToLong(Long::longValue).toArray());
             out.writeEndObject();
         }
         out.writeEndArray();

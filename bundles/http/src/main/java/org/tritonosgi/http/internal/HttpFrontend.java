@@ -29,12 +29,12 @@ public final class HttpFrontend {
         HttpSettings settings = HttpSettings.from(config);
         this.server = new HttpServer(inferenceServer, settings);
         server.start();
-        LOG.info("Triton HTTP frontend listening on {} for server '{}'", server.localAddress(), inferenceServer.id());
+        LOG.info("Triton HTTP frontend listening on {} for server '{}'", server.describe(), inferenceServer.id());
     }
 
     @Deactivate
     void deactivate() {
-        String address = String.valueOf(server.localAddress());
+        String address = server.describe();
         server.stop();
         LOG.info("Triton HTTP frontend on {} stopped", address);
     }

@@ -76,6 +76,11 @@ public final class HttpServer {
         return listener == null ? settings.address() : (InetSocketAddress) listener.localAddress();
     }
 
+    /** The configured host and the bound port, for log lines ("0.0.0.0:8000"). */
+    String describe() {
+        return settings.address().getHostString() + ":" + localAddress().getPort();
+    }
+
     public void stop() {
         closing = true;
         if (listener != null) {
@@ -94,7 +99,7 @@ public final class HttpServer {
             }
             if (inFlight > 0) {
                 LOG.warn("Triton HTTP frontend on {}: {} request(s) still in flight after {} s; closing anyway",
-                        localAddress(), inFlight, DRAIN_GRACE.toSeconds());
+                        describe(), inFlight, DRAIN_GRACE.toSeconds());
             }
         }
         connections.close().awaitUninterruptibly(DRAIN_GRACE.toMillis());

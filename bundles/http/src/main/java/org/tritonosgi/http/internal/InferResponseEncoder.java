@@ -48,11 +48,7 @@ final class InferResponseEncoder {
                 out.writeStartObject();
                 out.writeStringField("name", output.name());
                 out.writeStringField("datatype", output.dataType().name());
-                out.writeArrayFieldStart("shape");
-                for (long dim : output.shape()) {
-                    out.writeNumber(dim);
-                }
-                out.writeEndArray();
+                Json.writeShape(out, output.shape());
                 if (request.binary(output.name())) {
                     out.writeObjectFieldStart("parameters");
                     out.writeNumberField("binary_data_size", output.byteSize());

@@ -47,6 +47,12 @@ final class Json {
         return buffer;
     }
 
+    /** Writes {@code "shape": [dims...]}. */
+    static void writeShape(JsonGenerator out, long[] shape) throws IOException {
+        out.writeFieldName("shape");
+        out.writeArray(shape, 0, shape.length);
+    }
+
     static String string(JsonParser parser, JsonToken token, String what) throws IOException {
         if (token != JsonToken.VALUE_STRING) {
             throw wrongType(what, "a string", token);
