@@ -1,23 +1,18 @@
 package org.tritonosgi.embedded.internal;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -37,9 +32,10 @@ import org.tritonosgi.api.ServerMetadata;
 import org.tritonosgi.api.TritonException;
 
 /**
- * The embedded engine: loads every model of its repositories at start (Triton's model control mode "none") and
- * serves them in process. SCR unregisters this service before {@link #deactivate()}, so bound frontends stop first;
- * stopping then refuses new work, waits up to exit.timeout for in-flight executions, and releases the backends.
+ * The embedded engine: serves Triton model repositories in process with ONNX Runtime and the built-in backends.
+ * SCR unregisters this service before {@link #deactivate()}, so bound frontends stop first; stopping then
+ * refuses new work, waits up to exit.timeout for accepted requests, fails what is left with UNAVAILABLE, and
+ * releases every model instance.
  */
 @Component(service = InferenceServer.class, configurationPid = Settings.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
@@ -52,14 +48,14 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     private final Settings settings;
     private final String version;
     private final ExecutorService executor;
-    private final Map<String, ModelEntry> models;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Backends backends;
+    private final ModelRegistry registry;
     private final AtomicReference<LogSettings> logSettings =
             new AtomicReference<>(new LogSettings("", true, true, true, 0, "default"));
+    private final Object inFlightLock = new Object();
+    private int inFlight;
     private volatile boolean accepting = true;
-
-    /** A model folder: either a problem that kept it from loading, or its served versions. */
-    private record ModelEntry(String name, String problem, NavigableMap<Long, ServedModel> versions) {
-    }
 
     @Activate
     public EmbeddedInferenceServer(EmbeddedConfig config, BundleContext context) {
@@ -70,109 +66,99 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     public EmbeddedInferenceServer(Settings settings, String version) {
         this.settings = settings;
         this.version = version;
-        AtomicInteger threadNumber = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.executionThreads(), settings.executionThreads(), 0,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-                    Thread thread = new Thread(task,
-                            "triton-embedded-" + settings.serverId() + "-" + threadNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        this.models = Collections.unmodifiableMap(loadRepositories());
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("execution"));
+        this.timer = new ScheduledThreadPoolExecutor(1, threads("timer"));
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.backends = new Backends(settings);
+        this.registry = new ModelRegistry(settings, new ModelLoader(settings, backends, this));
+        registry.start(timer);
         long ready = index(true).size();
-        long unavailable = index(false).size() - ready;
-        LOG.info("Triton embedded engine '{}' started: {} model version(s) ready, {} unavailable, repositories {}",
-                settings.serverId(), ready, unavailable, settings.repositories());
+        LOG.info("Triton embedded engine '{}' started: {} model version(s) ready, {} not ready, control mode {}, "
+                        + "repositories {}", settings.serverId(), ready, index(false).size() - ready,
+                settings.controlMode().name().toLowerCase(java.util.Locale.ROOT), settings.repositories());
     }
 
-    private Map<String, ModelEntry> loadRepositories() {
-        Map<String, ModelEntry> loaded = new TreeMap<>();
-        Map<String, Path> seenIn = new TreeMap<>();
-        for (Path repository : settings.repositories()) {
-            if (!Files.isDirectory(repository)) {
-                LOG.warn("PID {}: model repository '{}' (property model.repository) is not a directory; skipped",
-                        Settings.PID, repository);
-                continue;
-            }
-            List<Path> modelDirs;
-            try (var children = Files.list(repository)) {
-                modelDirs = children.filter(Files::isDirectory).sorted().toList();
-            } catch (java.io.IOException e) {
-                LOG.warn("PID {}: cannot list model repository '{}': {}", Settings.PID, repository, e.toString());
-                continue;
-            }
-            for (Path modelDir : modelDirs) {
-                String name = modelDir.getFileName().toString();
-                Path earlier = seenIn.putIfAbsent(name, repository);
-                if (earlier != null) {
-                    loaded.get(name).versions().values().forEach(ServedModel::close);
-                    loaded.put(name, failed(name, "model '" + name + "' appears in repositories " + earlier
-                            + " and " + repository + "; model names must be unique"));
-                    continue;
-                }
-                loaded.put(name, loadModel(modelDir));
-            }
-        }
-        return loaded;
-    }
-
-    private ModelEntry loadModel(Path modelDir) {
-        String name = modelDir.getFileName().toString();
-        org.tritonosgi.api.config.ModelConfig config;
-        List<Long> versions;
-        try {
-            config = ModelConfigReader.read(modelDir);
-            versions = VersionPolicy.select(name, config.getVersionPolicy(), VersionPolicy.versionsIn(modelDir));
-        } catch (TritonException e) {
-            return failed(name, e.getMessage());
-        }
-        NavigableMap<Long, ServedModel> served = new TreeMap<>();
-        for (long v : versions) {
-            try {
-                served.put(v, ServedModel.ready(config, v, Backends.load(config, modelDir.resolve(Long.toString(v))),
-                        this));
-            } catch (TritonException e) {
-                LOG.warn("Triton embedded engine '{}': model '{}' version {} is unavailable: {}", settings.serverId(),
-                        name, v, e.getMessage());
-                served.put(v, ServedModel.unavailable(config, v, e.getMessage()));
-            }
-        }
-        return new ModelEntry(name, "", Collections.unmodifiableNavigableMap(served));
-    }
-
-    private ModelEntry failed(String name, String problem) {
-        LOG.warn("Triton embedded engine '{}': model '{}' is unavailable: {}", settings.serverId(), name, problem);
-        return new ModelEntry(name, problem, Collections.emptyNavigableMap());
+    private ThreadFactory threads(String kind) {
+        AtomicInteger number = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "triton-embedded-" + settings.serverId() + "-" + kind + "-"
+                    + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     @Override
-    public <T> CompletableFuture<T> submit(Supplier<T> work) {
-        if (!accepting) {
-            return CompletableFuture.failedFuture(TritonException.unavailable("Server exiting"));
+    public Executor executor() {
+        return executor;
+    }
+
+    @Override
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    @Override
+    public void begin() {
+        synchronized (inFlightLock) {
+            if (!accepting) {
+                throw TritonException.unavailable("Server exiting");
+            }
+            inFlight++;
         }
-        try {
-            return CompletableFuture.supplyAsync(work, executor);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(TritonException.unavailable("Server exiting"));
+    }
+
+    @Override
+    public void end() {
+        synchronized (inFlightLock) {
+            inFlight--;
+            inFlightLock.notifyAll();
         }
     }
 
     @Deactivate
     public void deactivate() {
-        accepting = false;
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(settings.exitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                int abandoned = executor.shutdownNow().size();
-                LOG.warn("Triton embedded engine '{}': exit.timeout of {} s passed; {} queued request(s) abandoned",
-                        settings.serverId(), settings.exitTimeout().toSeconds(), abandoned);
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
+        synchronized (inFlightLock) {
+            accepting = false;
         }
-        models.values().forEach(entry -> entry.versions().values().forEach(ServedModel::close));
+        registry.stop();
+        boolean drained = awaitDrained(settings.exitTimeout().toNanos());
+        for (ServedModel model : registry.versions()) {
+            if (drained) {
+                model.retire("server exiting");
+            } else {
+                model.abort();
+            }
+        }
+        if (!drained) {
+            LOG.warn("Triton embedded engine '{}': exit.timeout of {} ms passed with requests in flight; they got "
+                    + "UNAVAILABLE", settings.serverId(), settings.exitTimeout().toMillis());
+        }
+        executor.shutdown();
+        timer.shutdownNow();
         LOG.info("Triton embedded engine '{}' stopped", settings.serverId());
+    }
+
+    private boolean awaitDrained(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (inFlightLock) {
+            long left;
+            while (inFlight > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(inFlightLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return inFlight == 0;
+        }
+    }
+
+    /** OrtValues not yet closed; 0 whenever no ONNX Runtime run is in progress. */
+    long liveOrtValues() {
+        return backends.liveOrtValues();
     }
 
     @Override
@@ -187,20 +173,20 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
 
     @Override
     public boolean isReady() {
-        if (!accepting) {
-            return false;
-        }
-        return !settings.strictReadiness() || index(false).stream().allMatch(e -> e.state() == ModelState.READY);
+        return accepting && (!settings.strictReadiness()
+                || registry.entries().stream().noneMatch(ModelEntry::blocksReadiness));
     }
 
     @Override
     public ServerMetadata metadata() {
-        return new ServerMetadata(settings.serverId(), version, List.of("model_configuration", "statistics"));
+        return new ServerMetadata(settings.serverId(), version,
+                List.of("model_repository", "model_repository(unload_dependents)", "model_configuration",
+                        "statistics"));
     }
 
     @Override
     public Model model(String name, long version) {
-        ModelEntry entry = models.get(name);
+        ModelEntry entry = registry.get(name);
         if (entry == null) {
             throw TritonException.invalidArg("Request for unknown model: '" + name + "' is not found");
         }
@@ -217,16 +203,18 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
                 return model;
             }
         }
+        String why = entry.unloaded() ? "unloaded" : entry.problem();
         throw new TritonException(TritonException.Code.NOT_FOUND, "Request for unknown model: '" + name
-                + "' has no available versions" + (entry.problem().isEmpty() ? "" : ": " + entry.problem()));
+                + "' has no available versions" + (why.isEmpty() ? "" : ": " + why));
     }
 
     @Override
     public List<ModelIndexEntry> index(boolean readyOnly) {
         List<ModelIndexEntry> rows = new ArrayList<>();
-        for (ModelEntry entry : models.values()) {
+        for (ModelEntry entry : registry.entries()) {
             if (entry.versions().isEmpty() && !readyOnly) {
-                rows.add(new ModelIndexEntry(entry.name(), 0, ModelState.UNAVAILABLE, entry.problem()));
+                rows.add(new ModelIndexEntry(entry.name(), 0, ModelRegistry.stateOf(entry),
+                        entry.unloaded() ? "unloaded" : entry.problem()));
             }
             for (ServedModel model : entry.versions().values()) {
                 if (!readyOnly || model.isReady()) {
@@ -234,30 +222,29 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
                 }
             }
         }
+        if (!readyOnly && settings.controlMode() == Settings.ControlMode.EXPLICIT) {
+            registry.notLoaded().forEach(name -> rows.add(new ModelIndexEntry(name, 0, ModelState.UNKNOWN, "")));
+            rows.sort(java.util.Comparator.comparing(ModelIndexEntry::name)
+                    .thenComparingLong(ModelIndexEntry::version));
+        }
         return rows;
     }
 
     @Override
     public CompletionStage<Void> load(String name, LoadOptions options) {
-        return CompletableFuture.failedFuture(notInThisMode());
+        return registry.load(name, options);
     }
 
     @Override
     public CompletionStage<Void> unload(String name, boolean unloadDependents) {
-        return CompletableFuture.failedFuture(notInThisMode());
-    }
-
-    private static TritonException notInThisMode() {
-        return new TritonException(TritonException.Code.UNSUPPORTED,
-                "explicit model load / unload is not allowed in model control mode 'none'");
+        return registry.unload(name);
     }
 
     @Override
     public List<ModelStatistics> statistics(String name, long version) {
         List<ModelStatistics> stats = new ArrayList<>();
         if (name == null || name.isEmpty()) {
-            models.values().forEach(entry -> entry.versions().values().stream().filter(ServedModel::isReady)
-                    .forEach(model -> stats.add(model.statistics())));
+            registry.versions().stream().filter(ServedModel::isReady).forEach(m -> stats.add(m.statistics()));
             return stats;
         }
         if (version > 0) {
@@ -269,7 +256,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
             return List.of(model.statistics());
         }
         model(name, 0);
-        models.get(name).versions().values().stream().filter(ServedModel::isReady)
+        registry.get(name).versions().values().stream().filter(ServedModel::isReady)
                 .forEach(model -> stats.add(model.statistics()));
         return stats;
     }

@@ -9,7 +9,7 @@ import org.tritonosgi.api.config.ModelConfig;
 
 /**
  * The built-in {@code identity} backend, as Triton's: output n is input n, renamed, with the same datatype and
- * shape. Inputs and outputs pair up by their position in the configuration.
+ * shape. Inputs and outputs pair up by their position in the configuration. Honours the delay_ms parameter.
  */
 final class IdentityBackend implements Backend {
 
@@ -42,6 +42,7 @@ final class IdentityBackend implements Backend {
 
     @Override
     public List<Tensor> execute(InferenceRequest request) {
+        Delays.apply(request);
         List<Tensor> outputs = new ArrayList<>(inputNames.size());
         for (int i = 0; i < inputNames.size(); i++) {
             Tensor input = request.input(inputNames.get(i));

@@ -28,16 +28,20 @@ final class ModelConfigReader {
     }
 
     /**
-     * Parses and normalises the configuration of the model in {@code modelDir}.
+     * Parses the model folder's config.pbtxt, or gives an empty configuration when there is none and
+     * auto-completion may fill it in.
      *
      * @throws TritonException INVALID_ARG naming the file, and the line, column and field where parsing failed
      */
-    static ModelConfig read(Path modelDir) {
+    static ModelConfig.Builder read(Path modelDir, boolean strict) {
         String modelName = modelDir.getFileName().toString();
         Path file = modelDir.resolve(CONFIG_FILE);
         if (!Files.isRegularFile(file)) {
-            throw TritonException.invalidArg("model '" + modelName + "' has no " + CONFIG_FILE + " in " + modelDir
-                    + " (auto-completion without one is not supported yet)");
+            if (strict) {
+                throw TritonException.invalidArg("model '" + modelName + "' has no " + CONFIG_FILE + " in " + modelDir
+                        + " and strict.model.config is true");
+            }
+            return ModelConfig.newBuilder();
         }
         String text;
         try {
@@ -45,7 +49,7 @@ final class ModelConfigReader {
         } catch (IOException e) {
             throw TritonException.invalidArg("cannot read " + file + ": " + e.getMessage());
         }
-        return normalise(modelName, parse(file, text));
+        return parse(file, text);
     }
 
     static ModelConfig.Builder parse(Path file, String text) {
@@ -61,18 +65,25 @@ final class ModelConfigReader {
         return builder;
     }
 
-    /** Fills in Triton's defaults: name, backend from platform, version policy and instance groups. */
-    static ModelConfig normalise(String modelName, ModelConfig.Builder config) {
+    /**
+     * Fills in Triton's defaults: name, backend from platform (or from the model file found in the newest version
+     * folder), version policy and instance groups.
+     */
+    static ModelConfig normalise(String modelName, ModelConfig.Builder config, Path modelDir) {
         if (config.getName().isEmpty()) {
             config.setName(modelName);
         } else if (!config.getName().equals(modelName)) {
             throw TritonException.invalidArg("model configuration of '" + modelName + "' names the model '"
                     + config.getName() + "'; the name must match the model's directory");
         }
+        if (config.getBackend().isEmpty() && config.getPlatform().isEmpty() && hasOnnxFile(modelDir, config)) {
+            config.setPlatform("onnxruntime_onnx");
+        }
         if (config.getBackend().isEmpty()) {
             String backend = BACKEND_OF_PLATFORM.get(config.getPlatform());
             if (backend == null) {
-                throw TritonException.invalidArg("model configuration of '" + modelName + "' must set 'backend'"
+                throw TritonException.invalidArg("model configuration of '" + modelName + "' must set 'backend' or"
+                        + " 'platform', or the newest version folder must hold model.onnx"
                         + (config.getPlatform().isEmpty() ? "" : " (platform '" + config.getPlatform()
                         + "' names no known backend)"));
             }
@@ -107,5 +118,11 @@ final class ModelConfigReader {
             config.getDynamicBatchingBuilder().addPreferredBatchSize(config.getMaxBatchSize());
         }
         return config.build();
+    }
+
+    private static boolean hasOnnxFile(Path modelDir, ModelConfig.Builder config) {
+        var versions = VersionPolicy.versionsIn(modelDir);
+        return !versions.isEmpty() && Files.exists(OnnxRuntimeFactory.modelFile(config.buildPartial(),
+                modelDir.resolve(Long.toString(versions.last()))));
     }
 }

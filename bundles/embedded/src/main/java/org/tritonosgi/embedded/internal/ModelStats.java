@@ -7,48 +7,60 @@ import java.util.TreeMap;
 import org.tritonosgi.api.ModelStatistics;
 import org.tritonosgi.api.StatDuration;
 
-/** Cumulative statistics of one model version, updated by execution threads. */
+/** Cumulative statistics of one model version, as Triton's statistics extension defines them. */
 final class ModelStats {
 
     private long lastInference;
     private long inferenceCount;
     private long executionCount;
-    private long successCount;
-    private long successNs;
-    private long failCount;
-    private long failNs;
-    private long queueNs;
-    private long computeNs;
+    private final long[] success = new long[2];
+    private final long[] fail = new long[2];
+    private final long[] queue = new long[2];
+    private final long[] computeInput = new long[2];
+    private final long[] computeInfer = new long[2];
+    private final long[] computeOutput = new long[2];
     private final Map<Long, long[]> batches = new TreeMap<>();
 
-    synchronized void success(long batchSize, long queueNanos, long computeNanos) {
+    /** One execution of the model over a batch of {@code batchSize}, with its compute phases in ns. */
+    synchronized void execution(long batchSize, long inputNs, long inferNs, long outputNs) {
         lastInference = System.currentTimeMillis();
         inferenceCount += batchSize;
         executionCount++;
-        successCount++;
-        successNs += queueNanos + computeNanos;
-        queueNs += queueNanos;
-        computeNs += computeNanos;
-        long[] batch = batches.computeIfAbsent(batchSize, b -> new long[2]);
+        long[] batch = batches.computeIfAbsent(batchSize, size -> new long[4]);
         batch[0]++;
-        batch[1] += computeNanos;
+        batch[1] += inputNs;
+        batch[2] += inferNs;
+        batch[3] += outputNs;
     }
 
-    synchronized void failure(long nanos) {
-        failCount++;
-        failNs += nanos;
+    /** One request that succeeded: its time in the queue, its compute phases, and its whole time in ns. */
+    synchronized void success(long queueNs, long inputNs, long inferNs, long outputNs, long totalNs) {
+        add(success, totalNs);
+        add(queue, queueNs);
+        add(computeInput, inputNs);
+        add(computeInfer, inferNs);
+        add(computeOutput, outputNs);
+    }
+
+    synchronized void failure(long totalNs) {
+        add(fail, totalNs);
+    }
+
+    private static void add(long[] duration, long ns) {
+        duration[0]++;
+        duration[1] += ns;
+    }
+
+    private static StatDuration of(long[] duration) {
+        return new StatDuration(duration[0], duration[1]);
     }
 
     synchronized ModelStatistics snapshot(String name, long version) {
-        StatDuration compute = new StatDuration(successCount, computeNs);
-        var inference = new ModelStatistics.InferStatistics(new StatDuration(successCount, successNs),
-                new StatDuration(failCount, failNs), new StatDuration(successCount, queueNs),
-                new StatDuration(successCount, 0), compute, new StatDuration(successCount, 0), StatDuration.ZERO,
-                StatDuration.ZERO);
+        var inference = new ModelStatistics.InferStatistics(of(success), of(fail), of(queue), of(computeInput),
+                of(computeInfer), of(computeOutput), StatDuration.ZERO, StatDuration.ZERO);
         List<ModelStatistics.BatchStatistics> batchStats = new ArrayList<>();
-        batches.forEach((size, counts) -> batchStats.add(new ModelStatistics.BatchStatistics(size,
-                new StatDuration(counts[0], 0), new StatDuration(counts[0], counts[1]),
-                new StatDuration(counts[0], 0))));
+        batches.forEach((size, b) -> batchStats.add(new ModelStatistics.BatchStatistics(size,
+                new StatDuration(b[0], b[1]), new StatDuration(b[0], b[2]), new StatDuration(b[0], b[3]))));
         return new ModelStatistics(name, version, lastInference, inferenceCount, executionCount, inference,
                 batchStats);
     }

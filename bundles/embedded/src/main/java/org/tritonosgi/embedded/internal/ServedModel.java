@@ -4,53 +4,66 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.tritonosgi.api.DataType;
 import org.tritonosgi.api.InferenceRequest;
 import org.tritonosgi.api.InferenceResponse;
 import org.tritonosgi.api.Model;
 import org.tritonosgi.api.ModelMetadata;
 import org.tritonosgi.api.ModelState;
+import org.tritonosgi.api.ModelStatistics;
 import org.tritonosgi.api.RequestedOutput;
 import org.tritonosgi.api.ResponseListener;
-import org.tritonosgi.api.Tensor;
 import org.tritonosgi.api.TensorMetadata;
 import org.tritonosgi.api.TritonException;
 import org.tritonosgi.api.config.ModelConfig;
 
-/** One version of one model in the embedded engine: its configuration, backend, state and statistics. */
+/**
+ * One version of one model in the embedded engine: its configuration, instances, scheduler, state and statistics.
+ * Unloading retires it: new requests get UNAVAILABLE while those already accepted finish.
+ */
 final class ServedModel implements Model {
+
+    /** What the engine lends every model: its threads, and the count of requests in flight. */
+    interface Execution {
+        Executor executor();
+
+        ScheduledExecutorService timer();
+
+        /** Counts a request in, or refuses it with UNAVAILABLE when the server is exiting. */
+        void begin();
+
+        void end();
+    }
 
     private final ModelConfig config;
     private final long version;
-    private final Backend backend;
-    private final ModelState state;
-    private final String reason;
     private final Execution execution;
     private final RequestValidator validator;
     private final ModelStats stats = new ModelStats();
+    private final Scheduler scheduler;
+    private volatile ModelState state;
+    private volatile String reason;
 
-    /** Runs backend work off the caller's thread; implemented by the engine. */
-    interface Execution {
-        <T> CompletableFuture<T> submit(java.util.function.Supplier<T> work);
-    }
-
-    private ServedModel(ModelConfig config, long version, Backend backend, ModelState state, String reason,
-            Execution execution) {
+    private ServedModel(ModelConfig config, long version, List<Backend> instances, Execution execution,
+            ModelState state, String reason) {
         this.config = config;
         this.version = version;
-        this.backend = backend;
+        this.execution = execution;
         this.state = state;
         this.reason = reason;
-        this.execution = execution;
         this.validator = new RequestValidator(config);
+        this.scheduler = instances.isEmpty() ? null
+                : new Scheduler(config, instances, execution.executor(), execution.timer(), stats);
     }
 
-    static ServedModel ready(ModelConfig config, long version, Backend backend, Execution execution) {
-        return new ServedModel(config, version, backend, ModelState.READY, "", execution);
+    static ServedModel ready(ModelConfig config, long version, List<Backend> instances, Execution execution) {
+        return new ServedModel(config, version, instances, execution, ModelState.READY, "");
     }
 
     static ServedModel unavailable(ModelConfig config, long version, String reason) {
-        return new ServedModel(config, version, null, ModelState.UNAVAILABLE, reason, null);
+        return new ServedModel(config, version, List.of(), null, ModelState.UNAVAILABLE, reason);
     }
 
     @Override
@@ -99,26 +112,39 @@ final class ServedModel implements Model {
 
     @Override
     public CompletionStage<InferenceResponse> infer(InferenceRequest request) {
+        CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
         if (isDecoupled()) {
-            return CompletableFuture.failedFuture(new TritonException(TritonException.Code.UNSUPPORTED,
-                    "model '" + name() + "' is decoupled and may send several responses; use the streaming API"));
+            result.completeExceptionally(new TritonException(TritonException.Code.UNSUPPORTED, "model '" + name()
+                    + "' is decoupled and may send several responses; use the streaming API"));
+            return result;
         }
-        return run(request, true);
+        submit(request, new ResponseListener() {
+            @Override
+            public void onResponse(InferenceResponse response) {
+                if (!result.complete(response)) {
+                    response.close();
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                // the single response completed the future
+            }
+
+            @Override
+            public void onError(TritonException error) {
+                result.completeExceptionally(error);
+            }
+        }, result);
+        return result;
     }
 
     @Override
     public void infer(InferenceRequest request, ResponseListener listener) {
-        run(request, true).whenComplete((response, failure) -> {
-            if (failure != null) {
-                listener.onError(TritonException.of(failure));
-            } else {
-                listener.onResponse(response);
-                listener.onComplete();
-            }
-        });
+        submit(request, listener, null);
     }
 
-    private CompletableFuture<InferenceResponse> run(InferenceRequest request, boolean isFinal) {
+    private void submit(InferenceRequest request, ResponseListener listener, CompletableFuture<?> cancellable) {
         long received = System.nanoTime();
         long batchSize;
         try {
@@ -130,37 +156,14 @@ final class ServedModel implements Model {
                             + "' asks for classification, which the embedded engine does not support yet");
                 }
             }
+            execution.begin();
         } catch (TritonException e) {
             stats.failure(System.nanoTime() - received);
-            return CompletableFuture.failedFuture(e);
+            listener.onError(e);
+            return;
         }
-        CompletableFuture<InferenceResponse> result = execution.submit(() -> {
-            long started = System.nanoTime();
-            List<Tensor> outputs = selectOutputs(backend.execute(request), request.outputs());
-            long finished = System.nanoTime();
-            stats.success(batchSize, started - received, finished - started);
-            return new InferenceResponse(request.id(), name(), version, outputs, java.util.Map.of(), isFinal, null);
-        });
-        return result.whenComplete((response, failure) -> {
-            if (failure != null) {
-                stats.failure(System.nanoTime() - received);
-            }
-        });
-    }
-
-    private static List<Tensor> selectOutputs(List<Tensor> all, List<RequestedOutput> requested) {
-        if (requested.isEmpty()) {
-            return all;
-        }
-        List<Tensor> selected = new ArrayList<>(requested.size());
-        for (RequestedOutput wanted : requested) {
-            for (Tensor output : all) {
-                if (output.name().equals(wanted.name())) {
-                    selected.add(output);
-                }
-            }
-        }
-        return selected;
+        scheduler.submit(new Job(name(), version, request, batchSize, listener,
+                () -> cancellable != null && cancellable.isCancelled(), execution::end));
     }
 
     private void requireReady() {
@@ -170,13 +173,27 @@ final class ServedModel implements Model {
         }
     }
 
-    org.tritonosgi.api.ModelStatistics statistics() {
+    ModelStatistics statistics() {
         return stats.snapshot(name(), version);
     }
 
-    void close() {
-        if (backend != null) {
-            backend.close();
+    /** Unload: refuse new requests, let accepted ones finish, then release the instances. */
+    void retire(String why) {
+        if (state == ModelState.READY) {
+            reason = why;
+            state = ModelState.UNAVAILABLE;
+        }
+        if (scheduler != null) {
+            scheduler.retire();
+        }
+    }
+
+    /** Server exit after the timeout: fail what is still queued or running, release the instances. */
+    void abort() {
+        state = ModelState.UNAVAILABLE;
+        reason = "server exiting";
+        if (scheduler != null) {
+            scheduler.abort();
         }
     }
 }

@@ -4,15 +4,49 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Checked engine settings, built from PID {@code org.tritonosgi.embedded} or directly by tests. */
-public record Settings(List<Path> repositories, String serverId, boolean strictReadiness, Duration exitTimeout,
-        int executionThreads) {
+public record Settings(List<Path> repositories, String serverId, ControlMode controlMode, List<String> startupModels,
+        Duration pollInterval, boolean strictModelConfig, boolean strictReadiness, Duration exitTimeout,
+        int executionThreads, int intraOpThreads, int defaultMaxBatchSize) {
 
     static final String PID = "org.tritonosgi.embedded";
 
+    /** Triton's model control modes. */
+    public enum ControlMode {
+        NONE, EXPLICIT, POLL
+    }
+
     public Settings {
         repositories = List.copyOf(repositories);
+        startupModels = List.copyOf(startupModels);
+    }
+
+    /** Triton's defaults over these repositories (control mode none), with two execution threads. */
+    public static Settings of(List<Path> repositories) {
+        return new Settings(repositories, "triton", ControlMode.NONE, List.of(), Duration.ofSeconds(15), false, true,
+                Duration.ofSeconds(30), 2, 1, 4);
+    }
+
+    public Settings withControlMode(ControlMode mode, String... startupModels) {
+        return new Settings(repositories, serverId, mode, List.of(startupModels), pollInterval, strictModelConfig,
+                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize);
+    }
+
+    public Settings withPollInterval(Duration interval) {
+        return new Settings(repositories, serverId, controlMode, startupModels, interval, strictModelConfig,
+                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize);
+    }
+
+    public Settings withStrictModelConfig(boolean strict) {
+        return new Settings(repositories, serverId, controlMode, startupModels, pollInterval, strict,
+                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize);
+    }
+
+    public Settings withExitTimeout(Duration timeout) {
+        return new Settings(repositories, serverId, controlMode, startupModels, pollInterval, strictModelConfig,
+                strictReadiness, timeout, executionThreads, intraOpThreads, defaultMaxBatchSize);
     }
 
     /**
@@ -21,17 +55,18 @@ public record Settings(List<Path> repositories, String serverId, boolean strictR
      * @throws IllegalArgumentException naming the PID, property and value that are wrong
      */
     static Settings from(EmbeddedConfig config) {
-        List<Path> repositories = new ArrayList<>();
-        for (String entry : config.model_repository()) {
-            for (String part : entry.split(",")) {
-                if (!part.isBlank()) {
-                    repositories.add(Path.of(part.trim()));
-                }
-            }
-        }
         String serverId = config.server_id();
         if (serverId == null || serverId.isBlank()) {
             throw invalid("server.id", serverId, "a non-empty name");
+        }
+        ControlMode mode;
+        try {
+            mode = ControlMode.valueOf(config.model_control_mode().trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid("model.control.mode", config.model_control_mode(), "one of none, explicit, poll");
+        }
+        if (config.repository_poll_secs() < 1) {
+            throw invalid("repository.poll.secs", config.repository_poll_secs(), "seconds >= 1");
         }
         if (config.exit_timeout() < 0) {
             throw invalid("exit.timeout", config.exit_timeout(), "seconds >= 0");
@@ -39,10 +74,31 @@ public record Settings(List<Path> repositories, String serverId, boolean strictR
         if (config.execution_thread_count() < 0) {
             throw invalid("execution.thread.count", config.execution_thread_count(), "a count >= 0");
         }
+        if (config.onnxruntime_intra_op_thread_count() < 0) {
+            throw invalid("onnxruntime.intra.op.thread.count", config.onnxruntime_intra_op_thread_count(),
+                    "a count >= 0");
+        }
+        if (config.default_max_batch_size() < 0) {
+            throw invalid("default.max.batch.size", config.default_max_batch_size(), "a size >= 0");
+        }
         int threads = config.execution_thread_count() == 0
-                ? Runtime.getRuntime().availableProcessors() : config.execution_thread_count();
-        return new Settings(repositories, serverId.trim(), config.strict_readiness(),
-                Duration.ofSeconds(config.exit_timeout()), threads);
+                ? 2 * Runtime.getRuntime().availableProcessors() : config.execution_thread_count();
+        return new Settings(split(config.model_repository()).stream().map(Path::of).toList(), serverId.trim(), mode,
+                split(config.startup_models()), Duration.ofSeconds(config.repository_poll_secs()),
+                config.strict_model_config(), config.strict_readiness(), Duration.ofSeconds(config.exit_timeout()),
+                threads, config.onnxruntime_intra_op_thread_count(), config.default_max_batch_size());
+    }
+
+    private static List<String> split(String[] values) {
+        List<String> parts = new ArrayList<>();
+        for (String value : values) {
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    parts.add(part.trim());
+                }
+            }
+        }
+        return parts;
     }
 
     static IllegalArgumentException invalid(String property, Object value, String expected) {

@@ -146,19 +146,26 @@ class EmbeddedInferenceServerTest {
     }
 
     @Test
-    void unsupportedBackendIsListedUnavailableWithReasonAndServerIsNotReady() {
+    void unknownBackendAndMissingModelFileAreListedUnavailableWithReasonAndServerIsNotReady() {
         TestRepository.model(repo, "identity", TestRepository.IDENTITY_BYTES, 1);
-        TestRepository.model(repo, "onnx", "backend: \"onnxruntime\"\n", 1);
+        TestRepository.model(repo, "trt", "backend: \"tensorrt\"\n", 1);
+        TestRepository.model(repo, "onnx", TestRepository.IDENTITY_BYTES.replace("identity", "onnxruntime")
+                .replace("name: \"onnxruntime\"", "name: \"onnx\""), 1);
         server = TestRepository.start(repo);
 
+        ModelIndexEntry trt = server.index(false).stream().filter(e -> e.name().equals("trt")).findFirst()
+                .orElseThrow();
+        assertEquals(ModelState.UNAVAILABLE, trt.state());
+        assertTrue(trt.reason().contains("backend 'tensorrt'"), trt.reason());
         ModelIndexEntry onnx = server.index(false).stream().filter(e -> e.name().equals("onnx")).findFirst()
                 .orElseThrow();
         assertEquals(ModelState.UNAVAILABLE, onnx.state());
-        assertTrue(onnx.reason().contains("backend 'onnxruntime'"), onnx.reason());
+        assertEquals(1, onnx.version());
+        assertTrue(onnx.reason().contains("model.onnx not found"), onnx.reason());
         assertEquals(1, server.index(true).size());
         assertFalse(server.isReady(), "strict readiness: an unavailable model makes the server not ready");
         assertTrue(server.isLive());
-        TritonException error = assertThrows(TritonException.class, () -> server.model("onnx", 0));
+        TritonException error = assertThrows(TritonException.class, () -> server.model("trt", 0));
         assertEquals(TritonException.Code.NOT_FOUND, error.code());
         TritonException version = failure(server.model("onnx", 1), rogerRequest());
         assertEquals(TritonException.Code.UNAVAILABLE, version.code());
@@ -199,6 +206,11 @@ class EmbeddedInferenceServerTest {
     void invalidSettingsNamePidPropertyAndValue() {
         var config = org.osgi.util.converter.Converters.standardConverter()
                 .convert(java.util.Map.of("exit.timeout", -1)).to(EmbeddedConfig.class);
+        var mode = org.osgi.util.converter.Converters.standardConverter()
+                .convert(java.util.Map.of("model.control.mode", "sometimes")).to(EmbeddedConfig.class);
+        assertEquals("PID org.tritonosgi.embedded: invalid value 'sometimes' for property 'model.control.mode': "
+                + "expected one of none, explicit, poll",
+                assertThrows(IllegalArgumentException.class, () -> Settings.from(mode)).getMessage());
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Settings.from(config));
         assertEquals("PID org.tritonosgi.embedded: invalid value '-1' for property 'exit.timeout': expected "
                 + "seconds >= 0", error.getMessage());
@@ -209,7 +221,7 @@ class EmbeddedInferenceServerTest {
     }
 
     @Test
-    void sharedExampleRepositoryParsesAndItsOnnxModelIsUnavailableUntilOnnxRuntimeArrives() {
+    void sharedExampleRepositoryServesRogerRogerThroughOnnxRuntime() throws Exception {
         Path example = Path.of(System.getProperty("tritonosgi.shared.dir", "../../../shared"))
                 .resolve("models/example_model_repository");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(example),
@@ -218,8 +230,12 @@ class EmbeddedInferenceServerTest {
 
         ModelIndexEntry identity = server.index(false).get(0);
         assertEquals("identity", identity.name());
-        assertEquals(1, identity.version(), "config.pbtxt parsed: version policy and folders read");
-        assertEquals(ModelState.UNAVAILABLE, identity.state());
-        assertTrue(identity.reason().contains("onnxruntime"), identity.reason());
+        assertEquals(ModelState.READY, identity.state(), identity.reason());
+        assertEquals("onnxruntime_onnx", server.modelMetadata("identity", 0).platform());
+        try (InferenceResponse response = server.model("identity", 0).infer(rogerRequest())
+                .toCompletableFuture().get(30, TimeUnit.SECONDS)) {
+            assertArrayEquals(new String[] {"Roger Roger"}, response.output("OUTPUT0").strings());
+            assertArrayEquals(new long[] {1, 1}, response.output("OUTPUT0").shape());
+        }
     }
 }

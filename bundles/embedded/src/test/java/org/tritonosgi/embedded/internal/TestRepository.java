@@ -37,7 +37,10 @@ final class TestRepository {
     }
 
     static EmbeddedInferenceServer start(Path... repositories) {
-        return new EmbeddedInferenceServer(new Settings(List.of(repositories), "triton", true, Duration.ofSeconds(5),
-                2), "test");
+        return start(Settings.of(List.of(repositories)).withExitTimeout(Duration.ofSeconds(5)));
+    }
+
+    static EmbeddedInferenceServer start(Settings settings) {
+        return new EmbeddedInferenceServer(settings, "test");
     }
 }

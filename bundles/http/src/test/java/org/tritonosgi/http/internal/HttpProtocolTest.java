@@ -66,7 +66,7 @@ class HttpProtocolTest {
         }
         Files.createDirectories(repo.resolve("all_types/1"));
         Files.writeString(repo.resolve("all_types/config.pbtxt"), allTypes.toString());
-        engine = new EmbeddedInferenceServer(new Settings(List.of(repo), "triton", true, Duration.ofSeconds(5), 2),
+        engine = new EmbeddedInferenceServer(Settings.of(List.of(repo)).withExitTimeout(Duration.ofSeconds(5)),
                 "1.2.3");
         server = new HttpServer(engine, new HttpSettings(new InetSocketAddress("127.0.0.1", 0), 2, 1 << 20));
         server.start();

@@ -1,0 +1,99 @@
+package org.tritonosgi.embedded.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.tritonosgi.api.InferenceRequest;
+import org.tritonosgi.api.InferenceResponse;
+import org.tritonosgi.api.RequestedOutput;
+import org.tritonosgi.api.ResponseListener;
+import org.tritonosgi.api.Tensor;
+import org.tritonosgi.api.TritonException;
+
+/**
+ * One accepted request on its way through a model's scheduler. It ends exactly once (completed or failed), so a
+ * result that arrives after the engine gave up on it is dropped, never delivered twice.
+ */
+final class Job {
+
+    final InferenceRequest request;
+    final long batchSize;
+    final long enqueuedNanos;
+    final long deadlineNanos;
+    private final String model;
+    private final long version;
+    private final ResponseListener listener;
+    private final BooleanSupplier cancelled;
+    private final Runnable onEnd;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    Job(String model, long version, InferenceRequest request, long batchSize, ResponseListener listener,
+            BooleanSupplier cancelled, Runnable onEnd) {
+        this.model = model;
+        this.version = version;
+        this.request = request;
+        this.batchSize = batchSize;
+        this.listener = listener;
+        this.cancelled = cancelled;
+        this.onEnd = onEnd;
+        this.enqueuedNanos = System.nanoTime();
+        this.deadlineNanos = request.timeoutMicros() > 0 ? enqueuedNanos + request.timeoutMicros() * 1000 : 0;
+    }
+
+    boolean isCancelled() {
+        return cancelled.getAsBoolean();
+    }
+
+    boolean hasEnded() {
+        return ended.get();
+    }
+
+    /** Delivers one response made of the requested outputs; a final one also ends the job. */
+    void respond(List<Tensor> outputs, boolean isFinal) {
+        if (ended.get()) {
+            return;
+        }
+        listener.onResponse(new InferenceResponse(request.id(), model, version, select(outputs), Map.of(), isFinal,
+                null));
+        if (isFinal) {
+            complete();
+        }
+    }
+
+    void complete() {
+        if (ended.compareAndSet(false, true)) {
+            try {
+                listener.onComplete();
+            } finally {
+                onEnd.run();
+            }
+        }
+    }
+
+    void fail(TritonException error) {
+        if (ended.compareAndSet(false, true)) {
+            try {
+                listener.onError(error);
+            } finally {
+                onEnd.run();
+            }
+        }
+    }
+
+    private List<Tensor> select(List<Tensor> all) {
+        if (request.outputs().isEmpty()) {
+            return all;
+        }
+        List<Tensor> selected = new ArrayList<>(request.outputs().size());
+        for (RequestedOutput wanted : request.outputs()) {
+            for (Tensor output : all) {
+                if (output.name().equals(wanted.name())) {
+                    selected.add(output);
+                }
+            }
+        }
+        return selected;
+    }
+}

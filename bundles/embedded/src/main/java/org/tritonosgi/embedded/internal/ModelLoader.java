@@ -1,0 +1,104 @@
+package org.tritonosgi.embedded.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.config.ModelConfig;
+import org.tritonosgi.api.config.ModelInstanceGroup;
+
+/**
+ * Turns a model folder into a {@link ModelEntry}: reads and completes its configuration, picks the versions its
+ * policy serves, and creates each version's instances. A model or version that cannot load is kept with the reason.
+ */
+final class ModelLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+
+    private final Settings settings;
+    private final Backends backends;
+    private final ServedModel.Execution execution;
+
+    ModelLoader(Settings settings, Backends backends, ServedModel.Execution execution) {
+        this.settings = settings;
+        this.backends = backends;
+        this.execution = execution;
+    }
+
+    /**
+     * @param override a configuration given with the load request instead of config.pbtxt, or null
+     */
+    ModelEntry load(String name, Path dir, ModelConfig.Builder override) {
+        String fingerprint = fingerprint(dir);
+        ModelConfig config;
+        BackendFactory factory;
+        List<Long> versions;
+        try {
+            ModelConfig.Builder builder = override != null ? override
+                    : ModelConfigReader.read(dir, settings.strictModelConfig());
+            config = ModelConfigReader.normalise(name, builder, dir);
+            factory = backends.factory(config);
+            versions = VersionPolicy.select(name, config.getVersionPolicy(), VersionPolicy.versionsIn(dir));
+            if (!settings.strictModelConfig()) {
+                config = factory.complete(config, dir.resolve(Long.toString(versions.get(versions.size() - 1))));
+            }
+            if (config.getInputCount() == 0 || config.getOutputCount() == 0) {
+                throw TritonException.invalidArg("model '" + name + "' configuration has no "
+                        + (config.getInputCount() == 0 ? "inputs" : "outputs"));
+            }
+        } catch (TritonException e) {
+            LOG.warn("Triton embedded engine '{}': model '{}' is unavailable: {}", settings.serverId(), name,
+                    e.getMessage());
+            return ModelEntry.failed(name, dir, fingerprint, e.getMessage());
+        }
+        NavigableMap<Long, ServedModel> served = new TreeMap<>();
+        for (long version : versions) {
+            served.put(version, loadVersion(config, version, dir.resolve(Long.toString(version)), factory));
+        }
+        return new ModelEntry(name, dir, fingerprint, "", Collections.unmodifiableNavigableMap(served), false);
+    }
+
+    private ServedModel loadVersion(ModelConfig config, long version, Path versionDir, BackendFactory factory) {
+        int count = config.getInstanceGroupList().stream().mapToInt(ModelInstanceGroup::getCount).sum();
+        List<Backend> instances = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                instances.add(factory.create(config, versionDir));
+            }
+            return ServedModel.ready(config, version, instances, execution);
+        } catch (TritonException e) {
+            instances.forEach(Backend::close);
+            LOG.warn("Triton embedded engine '{}': model '{}' version {} is unavailable: {}", settings.serverId(),
+                    config.getName(), version, e.getMessage());
+            return ServedModel.unavailable(config, version, e.getMessage());
+        }
+    }
+
+    /** Names, sizes and modification times of the files in a model folder, to notice changes. */
+    static String fingerprint(Path dir) {
+        StringBuilder print = new StringBuilder();
+        try (Stream<Path> files = Files.walk(dir, 8)) {
+            for (Path file : files.sorted().toList()) {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                print.append(dir.relativize(file)).append(':').append(attributes.size()).append(':')
+                        .append(attributes.lastModifiedTime().toMillis()).append(attributes.isDirectory() ? "/" : "")
+                        .append('\n');
+            }
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        } catch (UncheckedIOException e) {
+            return "unreadable: " + e.getCause().getMessage();
+        }
+        return print.toString();
+    }
+}

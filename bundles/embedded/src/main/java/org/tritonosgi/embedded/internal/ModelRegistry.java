@@ -1,0 +1,292 @@
+package org.tritonosgi.embedded.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tritonosgi.api.LoadOptions;
+import org.tritonosgi.api.ModelState;
+import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.config.ModelConfig;
+
+/**
+ * The models the engine holds, kept in step with the repositories by the model control mode: none loads all at
+ * start, explicit loads startup.models and then what is asked for, poll follows additions, changes and removals.
+ * Loads, unloads and polls run one at a time on the registry's own thread; a replaced version is retired, so its
+ * accepted requests finish.
+ */
+final class ModelRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+    private final Settings settings;
+    private final ModelLoader loader;
+    private final ConcurrentSkipListMap<String, ModelEntry> entries = new ConcurrentSkipListMap<>();
+    private final ExecutorService changes;
+    private ScheduledFuture<?> polling;
+
+    ModelRegistry(Settings settings, ModelLoader loader) {
+        this.settings = settings;
+        this.loader = loader;
+        this.changes = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "triton-embedded-" + settings.serverId() + "-repository");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Loads what the control mode loads at start, and starts polling in poll mode. */
+    void start(ScheduledExecutorService timer) {
+        Map<String, Path> found = scanAndFlag().found();
+        switch (settings.controlMode()) {
+            case EXPLICIT -> {
+                List<String> startup = settings.startupModels();
+                for (String name : startup.contains("*") ? List.copyOf(found.keySet()) : startup) {
+                    Path dir = found.get(name);
+                    if (dir == null) {
+                        LOG.warn("PID {}: startup model '{}' (property startup.models) is not in the repositories {}",
+                                Settings.PID, name, settings.repositories());
+                    } else {
+                        replace(name, loader.load(name, dir, null));
+                    }
+                }
+            }
+            case NONE, POLL -> found.forEach((name, dir) -> replace(name, loader.load(name, dir, null)));
+        }
+        if (settings.controlMode() == Settings.ControlMode.POLL) {
+            long period = settings.pollInterval().toMillis();
+            polling = timer.scheduleWithFixedDelay(() -> changes.execute(this::poll), period, period,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Model folders by name across the repositories, and the names found in two of them (name to problem). */
+    private record Scan(Map<String, Path> found, Map<String, String> duplicates) {
+    }
+
+    private Scan scan() {
+        Map<String, Path> found = new TreeMap<>();
+        Map<String, String> duplicates = new TreeMap<>();
+        for (Path repository : settings.repositories()) {
+            if (!Files.isDirectory(repository)) {
+                LOG.warn("PID {}: model repository '{}' (property model.repository) is not a directory; skipped",
+                        Settings.PID, repository);
+                continue;
+            }
+            try (Stream<Path> children = Files.list(repository)) {
+                for (Path dir : children.filter(Files::isDirectory).sorted().toList()) {
+                    String name = dir.getFileName().toString();
+                    Path earlier = found.putIfAbsent(name, dir);
+                    if (earlier != null) {
+                        duplicates.put(name, "model '" + name + "' appears in " + earlier.getParent() + " and "
+                                + repository + "; model names must be unique across repositories");
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("PID {}: cannot list model repository '{}': {}", Settings.PID, repository, e.toString());
+            }
+        }
+        duplicates.keySet().forEach(found::remove);
+        return new Scan(found, duplicates);
+    }
+
+    /** The folders to load; each name found in two repositories is recorded as a model that cannot load. */
+    private Scan scanAndFlag() {
+        Scan scan = scan();
+        scan.duplicates().forEach((name, problem) -> {
+            ModelEntry current = entries.get(name);
+            if (current == null || !current.problem().equals(problem)) {
+                LOG.warn("Triton embedded engine '{}': {}", settings.serverId(), problem);
+                replace(name, ModelEntry.failed(name, null, "", problem));
+            }
+        });
+        return scan;
+    }
+
+    /** Rescans the repositories: loads new models, reloads changed ones, unloads removed ones. */
+    void poll() {
+        Scan scan = scanAndFlag();
+        Map<String, Path> found = scan.found();
+        found.forEach((name, dir) -> {
+            ModelEntry current = entries.get(name);
+            if (current == null || !current.fingerprint().equals(ModelLoader.fingerprint(dir))) {
+                LOG.info("Triton embedded engine '{}': {} model '{}'", settings.serverId(),
+                        current == null ? "loading new" : "reloading changed", name);
+                replace(name, loader.load(name, dir, null));
+            }
+        });
+        for (ModelEntry entry : List.copyOf(entries.values())) {
+            if (!found.containsKey(entry.name()) && !scan.duplicates().containsKey(entry.name())) {
+                LOG.info("Triton embedded engine '{}': unloading removed model '{}'", settings.serverId(),
+                        entry.name());
+                entries.remove(entry.name());
+                retire(entry, "removed from the repository");
+            }
+        }
+    }
+
+    ModelEntry get(String name) {
+        return entries.get(name);
+    }
+
+    List<ModelEntry> entries() {
+        return List.copyOf(entries.values());
+    }
+
+    /** Models in the repositories that were never loaded (explicit mode), by name. */
+    List<String> notLoaded() {
+        List<String> names = new ArrayList<>();
+        for (String name : scan().found().keySet()) {
+            if (!entries.containsKey(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    CompletionStage<Void> load(String name, LoadOptions options) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (settings.controlMode() != Settings.ControlMode.EXPLICIT) {
+            return CompletableFuture.failedFuture(notExplicit());
+        }
+        changes.execute(() -> {
+            try {
+                ModelEntry entry = loadNow(name, options);
+                replace(name, entry);
+                String problem = problem(entry);
+                if (problem.isEmpty()) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(TritonException.invalidArg("load failed for model '" + name + "': "
+                            + problem));
+                }
+            } catch (RuntimeException e) {
+                done.completeExceptionally(TritonException.of(e));
+            }
+        });
+        return done;
+    }
+
+    private ModelEntry loadNow(String name, LoadOptions options) {
+        if (name == null || name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals("..")
+                || name.equals(".") || name.indexOf('\0') >= 0) {
+            throw TritonException.invalidArg("invalid model name '" + name + "'");
+        }
+        if (options.configJson().isEmpty()) {
+            Path dir = scan().found().get(name);
+            if (dir == null) {
+                throw TritonException.invalidArg("failed to load '" + name + "', no model folder of that name in "
+                        + settings.repositories());
+            }
+            return loader.load(name, dir, null);
+        }
+        ModelConfig.Builder override = ModelConfig.newBuilder();
+        try {
+            JsonFormat.parser().merge(options.configJson().get(), override);
+        } catch (InvalidProtocolBufferException e) {
+            throw TritonException.invalidArg("load of model '" + name + "': invalid 'config' JSON: " + e.getMessage());
+        }
+        if (options.files().isEmpty()) {
+            Path dir = scan().found().get(name);
+            if (dir == null) {
+                throw TritonException.invalidArg("failed to load '" + name + "', no model folder of that name in "
+                        + settings.repositories() + " and no files given");
+            }
+            return loader.load(name, dir, override);
+        }
+        Path root = OverrideFiles.write(name, options.files());
+        try {
+            return loader.load(name, root.resolve(name), override);
+        } finally {
+            OverrideFiles.delete(root);
+        }
+    }
+
+    private static String problem(ModelEntry entry) {
+        if (!entry.problem().isEmpty()) {
+            return entry.problem();
+        }
+        for (ServedModel model : entry.versions().values()) {
+            if (!model.isReady()) {
+                return "version " + model.version() + " is at " + model.state() + " state: " + model.reason();
+            }
+        }
+        return "";
+    }
+
+    CompletionStage<Void> unload(String name) {
+        if (settings.controlMode() != Settings.ControlMode.EXPLICIT) {
+            return CompletableFuture.failedFuture(notExplicit());
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        changes.execute(() -> {
+            ModelEntry entry = entries.get(name);
+            if (entry == null && !scan().found().containsKey(name)) {
+                done.completeExceptionally(TritonException.invalidArg("failed to unload '" + name
+                        + "', no model of that name"));
+                return;
+            }
+            if (entry != null && !entry.unloaded()) {
+                entries.put(name, entry.asUnloaded());
+                retire(entry, "unloaded");
+                LOG.info("Triton embedded engine '{}': unloaded model '{}'", settings.serverId(), name);
+            }
+            done.complete(null);
+        });
+        return done;
+    }
+
+    private TritonException notExplicit() {
+        return TritonException.unavailable("explicit model load / unload is not allowed in model control mode '"
+                + settings.controlMode().name().toLowerCase(java.util.Locale.ROOT) + "'");
+    }
+
+    private void replace(String name, ModelEntry next) {
+        ModelEntry previous = entries.put(name, next);
+        if (previous != null) {
+            retire(previous, "unloaded");
+        }
+    }
+
+    private static void retire(ModelEntry entry, String why) {
+        entry.versions().values().forEach(model -> model.retire(why));
+    }
+
+    /** Stops polling and the registry's thread; the engine then retires or aborts the models. */
+    void stop() {
+        if (polling != null) {
+            polling.cancel(false);
+        }
+        changes.shutdownNow();
+    }
+
+    /** Every served version, oldest model name first. */
+    List<ServedModel> versions() {
+        List<ServedModel> all = new ArrayList<>();
+        entries.values().forEach(entry -> all.addAll(entry.versions().values()));
+        all.sort(Comparator.comparing(ServedModel::name).thenComparingLong(ServedModel::version));
+        return all;
+    }
+
+    /** The state to list for a model entry without versions. */
+    static ModelState stateOf(ModelEntry entry) {
+        return entry.unloaded() || !entry.problem().isEmpty() ? ModelState.UNAVAILABLE : ModelState.UNKNOWN;
+    }
+}

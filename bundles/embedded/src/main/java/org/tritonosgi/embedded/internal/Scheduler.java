@@ -1,0 +1,238 @@
+package org.tritonosgi.embedded.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.tritonosgi.api.Tensor;
+import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.config.ModelConfig;
+
+/**
+ * Runs one model version's jobs on its instances: a queue, one execution at a time per instance, and with
+ * dynamic batching, compatible queued requests merged into one execution up to the preferred or maximum batch
+ * size, waiting at most max_queue_delay_microseconds for more. Queued jobs past their timeout fail.
+ */
+final class Scheduler {
+
+    private final ModelConfig config;
+    private final ArrayDeque<Backend> idle;
+    private final int instances;
+    private final Executor executor;
+    private final ScheduledExecutorService timer;
+    private final ModelStats stats;
+    private final boolean batching;
+    private final boolean decoupled;
+    private final long maxBatch;
+    private final long preferredBatch;
+    private final long maxDelayNanos;
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private final Set<Job> running = new HashSet<>();
+    private ScheduledFuture<?> wakeup;
+    private boolean closing;
+    private boolean closed;
+
+    Scheduler(ModelConfig config, List<Backend> instances, Executor executor, ScheduledExecutorService timer,
+            ModelStats stats) {
+        this.config = config;
+        this.idle = new ArrayDeque<>(instances);
+        this.instances = instances.size();
+        this.executor = executor;
+        this.timer = timer;
+        this.stats = stats;
+        this.decoupled = config.getModelTransactionPolicy().getDecoupled();
+        this.batching = config.getMaxBatchSize() > 0 && config.hasDynamicBatching() && !decoupled;
+        this.maxBatch = config.getMaxBatchSize();
+        this.preferredBatch = config.getDynamicBatching().getPreferredBatchSizeList().stream()
+                .mapToLong(Integer::longValue).max().orElse(maxBatch);
+        this.maxDelayNanos = config.getDynamicBatching().getMaxQueueDelayMicroseconds() * 1000;
+    }
+
+    synchronized void submit(Job job) {
+        if (closing) {
+            job.fail(TritonException.unavailable("Server exiting"));
+            return;
+        }
+        queue.add(job);
+        if (job.deadlineNanos > 0) {
+            timer.schedule(this::dispatch, job.deadlineNanos - System.nanoTime() + 1000, TimeUnit.NANOSECONDS);
+        }
+        dispatchLocked();
+    }
+
+    private void dispatch() {
+        synchronized (this) {
+            wakeup = null;
+            dispatchLocked();
+        }
+    }
+
+    private void dispatchLocked() {
+        long now = System.nanoTime();
+        dropEndedLocked(now);
+        while (!idle.isEmpty() && !queue.isEmpty()) {
+            List<Job> batch = nextBatchLocked(now);
+            if (batch == null) {
+                return;
+            }
+            Backend instance = idle.poll();
+            running.addAll(batch);
+            try {
+                executor.execute(() -> run(instance, batch));
+            } catch (RejectedExecutionException e) {
+                idle.add(instance);
+                running.removeAll(batch);
+                batch.forEach(job -> job.fail(TritonException.unavailable("Server exiting")));
+            }
+        }
+    }
+
+    /** Fails queued jobs past their deadline and forgets cancelled ones. */
+    private void dropEndedLocked(long now) {
+        for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+            Job job = it.next();
+            if (job.isCancelled()) {
+                it.remove();
+                job.fail(new TritonException(TritonException.Code.CANCELLED, "request cancelled"));
+            } else if (job.deadlineNanos > 0 && now - job.deadlineNanos >= 0) {
+                it.remove();
+                stats.failure(now - job.enqueuedNanos);
+                job.fail(TritonException.unavailable("Request timeout expired"));
+            }
+        }
+    }
+
+    /** The next jobs to run together, or null when dynamic batching waits for more (a wake-up is scheduled). */
+    private List<Job> nextBatchLocked(long now) {
+        Job first = queue.peek();
+        if (!batching) {
+            return List.of(queue.poll());
+        }
+        List<Job> batch = new ArrayList<>();
+        batch.add(first);
+        long total = first.batchSize;
+        Iterator<Job> it = queue.iterator();
+        it.next();
+        while (it.hasNext() && total < maxBatch) {
+            Job next = it.next();
+            if (total + next.batchSize > maxBatch || !Batches.compatible(first.request, next.request)) {
+                break;
+            }
+            batch.add(next);
+            total += next.batchSize;
+        }
+        long waited = now - first.enqueuedNanos;
+        if (total >= preferredBatch || maxDelayNanos == 0 || waited >= maxDelayNanos) {
+            for (int i = 0; i < batch.size(); i++) {
+                queue.poll();
+            }
+            return batch;
+        }
+        if (wakeup == null) {
+            wakeup = timer.schedule(this::dispatch, maxDelayNanos - waited, TimeUnit.NANOSECONDS);
+        }
+        return null;
+    }
+
+    private void run(Backend instance, List<Job> batch) {
+        long start = System.nanoTime();
+        try {
+            if (decoupled) {
+                Job job = batch.get(0);
+                instance.execute(job.request, outputs -> job.respond(outputs, false));
+                long end = System.nanoTime();
+                stats.execution(job.batchSize, 0, end - start, 0);
+                stats.success(start - job.enqueuedNanos, 0, end - start, 0, end - job.enqueuedNanos);
+                job.complete();
+            } else if (batch.size() == 1) {
+                Job job = batch.get(0);
+                List<Tensor> outputs = instance.execute(job.request);
+                long end = System.nanoTime();
+                stats.execution(job.batchSize, 0, end - start, 0);
+                stats.success(start - job.enqueuedNanos, 0, end - start, 0, end - job.enqueuedNanos);
+                job.respond(outputs, true);
+            } else {
+                var merged = Batches.merge(batch);
+                long inferStart = System.nanoTime();
+                List<Tensor> outputs = instance.execute(merged);
+                long inferEnd = System.nanoTime();
+                List<List<Tensor>> parts = Batches.split(outputs, batch);
+                long end = System.nanoTime();
+                long total = batch.stream().mapToLong(job -> job.batchSize).sum();
+                stats.execution(total, inferStart - start, inferEnd - inferStart, end - inferEnd);
+                for (int i = 0; i < batch.size(); i++) {
+                    Job job = batch.get(i);
+                    stats.success(start - job.enqueuedNanos, inferStart - start, inferEnd - inferStart,
+                            end - inferEnd, end - job.enqueuedNanos);
+                    job.respond(parts.get(i), true);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            TritonException error = TritonException.of(e);
+            long end = System.nanoTime();
+            for (Job job : batch) {
+                if (!job.hasEnded()) {
+                    stats.failure(end - job.enqueuedNanos);
+                }
+                job.fail(error);
+            }
+        } finally {
+            synchronized (this) {
+                running.removeAll(batch);
+                if (closed) {
+                    instance.close();
+                } else {
+                    idle.add(instance);
+                    if (closing && queue.isEmpty() && idle.size() == instances) {
+                        closeLocked();
+                    } else {
+                        dispatchLocked();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stops taking jobs; queued and running ones finish, then the instances close. */
+    synchronized void retire() {
+        closing = true;
+        if (queue.isEmpty() && idle.size() == instances) {
+            closeLocked();
+        }
+    }
+
+    /** Fails every queued and running job with UNAVAILABLE and closes idle instances now, busy ones on return. */
+    synchronized void abort() {
+        closing = true;
+        TritonException exiting = TritonException.unavailable("Server exiting");
+        for (Job job : new ArrayList<>(queue)) {
+            job.fail(exiting);
+        }
+        queue.clear();
+        for (Job job : new ArrayList<>(running)) {
+            job.fail(exiting);
+        }
+        closeLocked();
+    }
+
+    private void closeLocked() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (wakeup != null) {
+            wakeup.cancel(false);
+        }
+        Backend instance;
+        while ((instance = idle.poll()) != null) {
+            instance.close();
+        }
+    }
+}
