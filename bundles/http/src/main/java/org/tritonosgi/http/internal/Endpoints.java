@@ -4,17 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.tritonosgi.api.InferenceResponse;
 import org.tritonosgi.api.InferenceServer;
 import org.tritonosgi.api.Model;
 import org.tritonosgi.api.ModelMetadata;
@@ -22,26 +18,24 @@ import org.tritonosgi.api.ServerMetadata;
 import org.tritonosgi.api.TensorMetadata;
 import org.tritonosgi.api.TritonException;
 
-/** Answers each KServe v2 endpoint from the InferenceServer; inference completes asynchronously. */
+/** Routes each request to its endpoint after the restricted-API check; every failure becomes a JSON error. */
 final class Endpoints {
 
     /** Protocol extensions this frontend adds to those of the engine. */
-    private static final List<String> FRONTEND_EXTENSIONS = List.of("binary_tensor_data", "parameters");
-
-    static final String HEADER_LENGTH = "Inference-Header-Content-Length";
-
-    /** A response and what to release once it is written (null when nothing). */
-    record Reply(FullHttpResponse response, AutoCloseable resource) {
-
-        static CompletionStage<Reply> of(FullHttpResponse response) {
-            return CompletableFuture.completedFuture(new Reply(response, null));
-        }
-    }
+    private static final List<String> FRONTEND_EXTENSIONS = List.of("binary_tensor_data", "parameters",
+            "classification", "sequence", "schedule_policy", "system_shared_memory", "cuda_shared_memory", "trace",
+            "logging", "generate");
 
     private final InferenceServer server;
+    private final HttpSettings settings;
+    private final InferEndpoints infer;
+    private final ControlEndpoints control;
 
-    Endpoints(InferenceServer server) {
+    Endpoints(InferenceServer server, HttpSettings settings) {
         this.server = server;
+        this.settings = settings;
+        this.infer = new InferEndpoints(server, settings);
+        this.control = new ControlEndpoints(server);
     }
 
     /** The reply to one request; never fails: errors become {@code {"error": ...}} replies. */
@@ -51,19 +45,38 @@ final class Endpoints {
             if (route == null) {
                 return Reply.of(Responses.error(alloc, HttpResponseStatus.NOT_FOUND, "Not Found"));
             }
-            if (!route.endpoint().method.equals(request.method())) {
+            Restrictions.Header required = settings.restrictions().required(route.endpoint().group);
+            if (required != null && !required.value().equals(request.headers().get(required.name()))) {
+                return Reply.of(Responses.error(alloc, HttpResponseStatus.FORBIDDEN,
+                        "This API is restricted, expecting header '" + required.name() + "'"));
+            }
+            if (!route.endpoint().methods.contains(request.method())) {
                 return Reply.of(Responses.error(alloc, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed"));
             }
+            ByteBuf body = request.content();
             return switch (route.endpoint()) {
                 case SERVER_LIVE -> Reply.of(Responses.empty(server.isLive()
                         ? HttpResponseStatus.OK : HttpResponseStatus.BAD_REQUEST));
                 case SERVER_READY -> Reply.of(Responses.empty(server.isReady()
                         ? HttpResponseStatus.OK : HttpResponseStatus.BAD_REQUEST));
+                case MODEL_READY -> Reply.of(modelReady(alloc, route));
                 case SERVER_METADATA -> Reply.of(Responses.json(HttpResponseStatus.OK, serverMetadata(alloc)));
                 case MODEL_METADATA -> Reply.of(Responses.json(HttpResponseStatus.OK,
                         modelMetadata(alloc, server.modelMetadata(route.model(), route.version()))));
-                case MODEL_READY -> Reply.of(modelReady(alloc, route));
-                case MODEL_INFER -> infer(alloc, route, request);
+                case MODEL_CONFIG -> Reply.of(Responses.json(HttpResponseStatus.OK, Json.write(alloc,
+                        out -> ProtoJson.write(out, server.model(route.model(), route.version()).config()))));
+                case ALL_STATS -> Reply.of(statistics(alloc, null, 0));
+                case MODEL_STATS -> Reply.of(statistics(alloc, route.model(), route.version()));
+                case MODEL_INFER -> infer.infer(alloc, route, request);
+                case MODEL_GENERATE -> infer.generate(alloc, route, request, false);
+                case MODEL_GENERATE_STREAM -> infer.generate(alloc, route, request, true);
+                case REPOSITORY_INDEX -> Reply.of(control.index(alloc, body));
+                case REPOSITORY_LOAD -> control.load(route, body);
+                case REPOSITORY_UNLOAD -> control.unload(route, body);
+                case LOGGING -> Reply.of(control.logging(alloc, request.method(), body));
+                case TRACE_SETTING, MODEL_TRACE_SETTING -> Reply.of(control.trace(alloc, route, request.method(),
+                        body));
+                default -> Reply.of(control.sharedMemory(alloc, route));
             };
         } catch (TritonException e) {
             return Reply.of(Responses.error(alloc, e));
@@ -81,35 +94,9 @@ final class Endpoints {
                 + model.version() + " is not ready (" + model.state() + ")");
     }
 
-    private CompletionStage<Reply> infer(ByteBufAllocator alloc, Route route, FullHttpRequest request) {
-        InferRequestDecoder.Decoded decoded = InferRequestDecoder.decode(request.content(),
-                request.headers().get(HEADER_LENGTH));
-        Model model = server.model(route.model(), route.version());
-        return model.infer(decoded.request()).handle((response, failure) -> {
-            if (failure != null) {
-                return new Reply(Responses.error(alloc, TritonException.of(failure)), null);
-            }
-            try {
-                return new Reply(inferResponse(alloc, response, decoded), response);
-            } catch (TritonException e) {
-                response.close();
-                return new Reply(Responses.error(alloc, e), null);
-            } catch (RuntimeException e) {
-                response.close();
-                return new Reply(Responses.error(alloc, TritonException.of(e)), null);
-            }
-        });
-    }
-
-    private static FullHttpResponse inferResponse(ByteBufAllocator alloc, InferenceResponse response,
-            InferRequestDecoder.Decoded decoded) {
-        InferResponseEncoder.Encoded encoded = InferResponseEncoder.encode(alloc, response, decoded);
-        FullHttpResponse reply = Responses.json(HttpResponseStatus.OK, encoded.body());
-        if (encoded.hasBinary()) {
-            reply.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
-            reply.headers().setInt(HEADER_LENGTH, encoded.jsonLength());
-        }
-        return reply;
+    private FullHttpResponse statistics(ByteBufAllocator alloc, String model, long version) {
+        var stats = server.statistics(model, version);
+        return Responses.json(HttpResponseStatus.OK, Json.write(alloc, out -> StatsJson.write(out, stats)));
     }
 
     private ByteBuf serverMetadata(ByteBufAllocator alloc) {

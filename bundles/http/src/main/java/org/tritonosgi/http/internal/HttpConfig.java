@@ -3,7 +3,7 @@ package org.tritonosgi.http.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Configuration of PID {@code org.tritonosgi.http}; names follow Triton's KServeHttp options. */
+/** Configuration of PID {@code org.tritonosgi.http}; names and defaults follow Triton's KServeHttp options. */
 @ObjectClassDefinition(name = "Triton HTTP frontend",
         description = "Serves the KServe v2 HTTP/REST protocol for one InferenceServer.")
 @interface HttpConfig {
@@ -14,11 +14,26 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Port", description = "TCP port to listen on (0 picks a free port).")
     int port() default 8000;
 
+    @AttributeDefinition(name = "Reuse port",
+            description = "Set SO_REUSEPORT (Linux epoll only), so several servers may share the port.")
+    boolean reuse_port() default false;
+
     @AttributeDefinition(name = "Threads", description = "Netty event-loop threads serving connections.")
     int thread_count() default 8;
 
+    @AttributeDefinition(name = "Header forward pattern",
+            description = "Regular expression; request headers whose names match are passed to the model as "
+                    + "string request parameters. Empty forwards none.")
+    String header_forward_pattern() default "";
+
+    @AttributeDefinition(name = "Restricted APIs",
+            description = "Triton's --http-restricted-api entries, each '<group>[,<group>...]:<header>=<value>'. "
+                    + "Groups: health, metadata, inference, shared-memory, model-config, model-repository, "
+                    + "statistics, trace, logging. A request to a restricted group without the header gets 403.")
+    String[] restricted_api() default {};
+
     @AttributeDefinition(name = "Maximum request size",
-            description = "Largest request body in bytes; a larger one gets 413.")
+            description = "Largest request body in bytes after decompression; a larger one gets 413.")
     int max_input_size() default 64 * 1024 * 1024;
 
     @AttributeDefinition(name = "Server filter",

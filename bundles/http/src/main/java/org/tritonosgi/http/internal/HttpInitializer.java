@@ -2,10 +2,16 @@ package org.tritonosgi.http.internal;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
-/** The pipeline of each connection: HTTP/1.1 codec, a bounded aggregator, then the request handler. */
+/**
+ * The pipeline of each connection: HTTP/1.1 codec with bounded line and header sizes, response compression as
+ * Accept-Encoding asks, request decompression (gzip, deflate), an aggregator bounded by max.input.size after
+ * decompression (so compressed bombs get 413 too), then the request handler.
+ */
 final class HttpInitializer extends ChannelInitializer<SocketChannel> {
 
     private static final int MAX_INITIAL_LINE = 8192;
@@ -23,6 +29,8 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         server.connectionOpened(channel);
         channel.pipeline()
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
+                .addLast("compressor", new HttpContentCompressor())
+                .addLast("decompressor", new HttpContentDecompressor(0))
                 .addLast("aggregator", new HttpObjectAggregator(server.settings().maxInputSize()))
                 .addLast("handler", new RequestHandler(server));
     }

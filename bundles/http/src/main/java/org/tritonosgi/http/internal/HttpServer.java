@@ -4,7 +4,12 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -32,6 +37,7 @@ public final class HttpServer {
 
     private final HttpSettings settings;
     private final Endpoints endpoints;
+    private final boolean epoll;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ChannelGroup connections = new DefaultChannelGroup("triton-http", ImmediateEventExecutor.INSTANCE);
@@ -42,11 +48,12 @@ public final class HttpServer {
 
     public HttpServer(InferenceServer inferenceServer, HttpSettings settings) {
         this.settings = settings;
-        this.endpoints = new Endpoints(inferenceServer);
-        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("triton-http-accept", true),
-                NioIoHandler.newFactory());
+        this.endpoints = new Endpoints(inferenceServer, settings);
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("triton-http-accept", true), io);
         this.workers = new MultiThreadIoEventLoopGroup(settings.threads(),
-                new DefaultThreadFactory("triton-http", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("triton-http", true), io);
     }
 
     /**
@@ -55,13 +62,20 @@ public final class HttpServer {
      * @throws IllegalStateException naming the PID, address and cause when the port cannot be bound
      */
     public void start() {
+        if (settings.reusePort() && !epoll) {
+            throw new IllegalStateException("PID " + HttpSettings.PID + ": property reuse.port needs Linux epoll, "
+                    + "which is not available here: " + Epoll.unavailabilityCause());
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new HttpInitializer(this));
+        if (settings.reusePort()) {
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
         try {
             listener = bootstrap.bind(settings.address()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
@@ -76,9 +90,9 @@ public final class HttpServer {
         return listener == null ? settings.address() : (InetSocketAddress) listener.localAddress();
     }
 
-    /** The configured host and the bound port, for log lines ("0.0.0.0:8000"). */
+    /** The configured host and the bound port, for log lines ("0.0.0.0:8000 (epoll)"). */
     String describe() {
-        return settings.address().getHostString() + ":" + localAddress().getPort();
+        return settings.address().getHostString() + ":" + localAddress().getPort() + (epoll ? " (epoll)" : " (nio)");
     }
 
     public void stop() {

@@ -3,11 +3,32 @@ package org.tritonosgi.http.internal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
-/** Checked HTTP frontend settings, built from PID {@code org.tritonosgi.http} or directly by tests. */
-public record HttpSettings(InetSocketAddress address, int threads, int maxInputSize) {
+/**
+ * Checked HTTP frontend settings, built from PID {@code org.tritonosgi.http} or directly by tests.
+ *
+ * @param headerForward request headers forwarded to the model as parameters, or null for none
+ */
+public record HttpSettings(InetSocketAddress address, boolean reusePort, int threads, int maxInputSize,
+        Pattern headerForward, Restrictions restrictions) {
 
     static final String PID = "org.tritonosgi.http";
+
+    /** Loopback-style settings for tests: no forwarding, no restrictions. */
+    public static HttpSettings of(InetSocketAddress address, int threads, int maxInputSize) {
+        return new HttpSettings(address, false, threads, maxInputSize, null, Restrictions.NONE);
+    }
+
+    HttpSettings withHeaderForward(String pattern) {
+        return new HttpSettings(address, reusePort, threads, maxInputSize, Pattern.compile(pattern), restrictions);
+    }
+
+    HttpSettings withRestrictions(String... entries) {
+        return new HttpSettings(address, reusePort, threads, maxInputSize, headerForward,
+                Restrictions.parse(entries));
+    }
 
     /**
      * @throws IllegalArgumentException naming the PID, property and value that are wrong
@@ -28,8 +49,23 @@ public record HttpSettings(InetSocketAddress address, int threads, int maxInputS
         } catch (UnknownHostException e) {
             throw invalid("address", config.address(), "an IP address or a resolvable host name");
         }
-        return new HttpSettings(new InetSocketAddress(host, config.port()), config.thread_count(),
-                config.max_input_size());
+        Pattern forward = null;
+        if (!config.header_forward_pattern().isEmpty()) {
+            try {
+                forward = Pattern.compile(config.header_forward_pattern(), Pattern.CASE_INSENSITIVE);
+            } catch (PatternSyntaxException e) {
+                throw invalid("header.forward.pattern", config.header_forward_pattern(),
+                        "a regular expression (" + e.getDescription() + ")");
+            }
+        }
+        Restrictions restrictions;
+        try {
+            restrictions = Restrictions.parse(config.restricted_api());
+        } catch (IllegalArgumentException e) {
+            throw invalid("restricted.api", String.join(" ", config.restricted_api()), e.getMessage());
+        }
+        return new HttpSettings(new InetSocketAddress(host, config.port()), config.reuse_port(), config.thread_count(),
+                config.max_input_size(), forward, restrictions);
     }
 
     private static IllegalArgumentException invalid(String property, Object value, String expected) {

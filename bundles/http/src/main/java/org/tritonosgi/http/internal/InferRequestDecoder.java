@@ -51,6 +51,13 @@ final class InferRequestDecoder {
      * @throws TritonException INVALID_ARG naming what is wrong (the JSON position, the input, the parameter)
      */
     static Decoded decode(ByteBuf body, String headerLength) {
+        return decode(body, headerLength, Map.of());
+    }
+
+    /**
+     * @param forwarded request headers to pass to the model as string parameters (header.forward.pattern)
+     */
+    static Decoded decode(ByteBuf body, String headerLength, Map<String, String> forwarded) {
         int total = body.readableBytes();
         int jsonLength = total;
         if (headerLength != null) {
@@ -89,6 +96,7 @@ final class InferRequestDecoder {
             throw TritonException.invalidArg("unexpected additional input data: " + (end - offset)
                     + " bytes follow the JSON and binary inputs");
         }
+        forwarded.forEach(builder::parameter);
         return new Decoded(builder.build(), binaryByDefault, binaryOutputs);
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -24,7 +25,34 @@ final class Json {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(JsonValues.MAX_DEPTH + 8).build())
             .build();
 
+    /** For the small control bodies (index, load, settings); infer bodies are streamed instead. */
+    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper(FACTORY);
+
     private Json() {
+    }
+
+    /**
+     * The body as a JSON tree; an empty body reads as an empty object.
+     *
+     * @throws TritonException INVALID_ARG with the parser's message and position
+     */
+    static com.fasterxml.jackson.databind.JsonNode tree(ByteBuf body) {
+        if (body.readableBytes() == 0) {
+            return MAPPER.createObjectNode();
+        }
+        try (JsonParser parser = FACTORY.createParser(ByteBufUtil.getBytes(body))) {
+            com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(parser);
+            if (tree == null || !tree.isObject() || parser.nextToken() != null) {
+                throw TritonException.invalidArg("failed to parse the request JSON buffer: expected one JSON object");
+            }
+            return tree;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw TritonException.invalidArg("failed to parse the request JSON buffer: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw TritonException.invalidArg("failed to read the request JSON buffer: " + e.getMessage());
+        }
     }
 
     /** Writes a JSON document with a generator. */

@@ -50,25 +50,36 @@ final class JsonValues {
         return values;
     }
 
+    /** Reads the value at the parser's current token: one scalar, or an array flattened. */
+    static JsonValues readScalarOrArray(JsonParser parser, String input) throws IOException {
+        JsonValues values = new JsonValues(input);
+        values.readElement(parser, parser.currentToken(), 0);
+        return values;
+    }
+
     private void readArray(JsonParser parser, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
             throw TritonException.invalidArg("input '" + input + "': 'data' nests arrays deeper than " + MAX_DEPTH);
         }
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            switch (token) {
-                case START_ARRAY -> readArray(parser, depth + 1);
-                case VALUE_NUMBER_INT -> readInteger(parser);
-                case VALUE_NUMBER_FLOAT -> add(FLOAT, Double.doubleToRawLongBits(parser.getDoubleValue()));
-                case VALUE_TRUE -> add(BOOL, 1);
-                case VALUE_FALSE -> add(BOOL, 0);
-                case VALUE_STRING -> {
-                    add(STRING, strings.size());
-                    strings.add(parser.getText());
-                }
-                default -> throw TritonException.invalidArg("input '" + input + "': element " + size
-                        + " of 'data' is " + describe(token) + "; expected a number, bool or string");
+            readElement(parser, token, depth);
+        }
+    }
+
+    private void readElement(JsonParser parser, JsonToken token, int depth) throws IOException {
+        switch (token) {
+            case START_ARRAY -> readArray(parser, depth + 1);
+            case VALUE_NUMBER_INT -> readInteger(parser);
+            case VALUE_NUMBER_FLOAT -> add(FLOAT, Double.doubleToRawLongBits(parser.getDoubleValue()));
+            case VALUE_TRUE -> add(BOOL, 1);
+            case VALUE_FALSE -> add(BOOL, 0);
+            case VALUE_STRING -> {
+                add(STRING, strings.size());
+                strings.add(parser.getText());
             }
+            default -> throw TritonException.invalidArg("input '" + input + "': element " + size
+                    + " of 'data' is " + describe(token) + "; expected a number, bool or string");
         }
     }
 

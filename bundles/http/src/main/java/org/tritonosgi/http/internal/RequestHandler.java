@@ -1,10 +1,13 @@
 package org.tritonosgi.http.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -12,6 +15,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tritonosgi.api.TritonException;
@@ -57,27 +62,27 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (request.decoderResult().isFailure()) {
             keepAlive = false;
-            reply(ctx, request, Endpoints.Reply.of(Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
+            reply(ctx, request, Reply.of(Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
                     "malformed HTTP request: " + request.decoderResult().cause().getMessage())), keepAlive);
         } else if (server.isClosing()) {
-            reply(ctx, request, Endpoints.Reply.of(Responses.error(ctx.alloc(),
+            reply(ctx, request, Reply.of(Responses.error(ctx.alloc(),
                     TritonException.unavailable("Server exiting"))), false);
         } else {
             reply(ctx, request, server.endpoints().handle(ctx.alloc(), request), keepAlive);
         }
     }
 
-    private void reply(ChannelHandlerContext ctx, FullHttpRequest request,
-            java.util.concurrent.CompletionStage<Endpoints.Reply> pending, boolean keepAlive) {
+    private void reply(ChannelHandlerContext ctx, FullHttpRequest request, CompletionStage<Reply> pending,
+            boolean keepAlive) {
         pending.whenComplete((reply, failure) -> ctx.executor().execute(() -> {
-            Endpoints.Reply answer = failure == null ? reply : new Endpoints.Reply(
-                    Responses.error(ctx.alloc(), TritonException.of(failure)), null);
+            Reply answer = failure == null ? reply
+                    : Reply.full(Responses.error(ctx.alloc(), TritonException.of(failure)), null);
             write(ctx, request, answer, keepAlive);
         }));
     }
 
-    private void write(ChannelHandlerContext ctx, FullHttpRequest request, Endpoints.Reply reply, boolean keepAlive) {
-        FullHttpResponse response = reply.response();
+    private void write(ChannelHandlerContext ctx, FullHttpRequest request, Reply reply, boolean keepAlive) {
+        HttpResponse response = reply.response();
         if (keepAlive) {
             if (!request.protocolVersion().isKeepAliveDefault()) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -85,26 +90,49 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         } else {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        ctx.writeAndFlush(response).addListener((ChannelFutureListener) future -> {
-            request.release();
-            if (reply.resource() != null) {
-                try {
-                    reply.resource().close();
-                } catch (Exception e) {
-                    LOG.warn("Triton HTTP frontend: releasing a response failed", e);
+        if (reply.stream() == null) {
+            ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> finished(ctx, request, reply,
+                    keepAlive && f.isSuccess()));
+            return;
+        }
+        ctx.writeAndFlush(response);
+        AtomicBoolean ended = new AtomicBoolean();
+        reply.stream().accept(new Reply.Sink() {
+            @Override
+            public void send(ByteBuf chunk) {
+                ctx.writeAndFlush(new DefaultHttpContent(chunk));
+            }
+
+            @Override
+            public void end() {
+                if (ended.compareAndSet(false, true)) {
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener((ChannelFutureListener) f ->
+                            finished(ctx, request, reply, keepAlive && f.isSuccess()));
                 }
             }
-            busy = false;
-            server.requestFinished();
-            if (!keepAlive || !future.isSuccess()) {
-                future.channel().close();
-                return;
-            }
-            if (!ctx.channel().config().isAutoRead() && queued.size() < MAX_QUEUED) {
-                ctx.channel().config().setAutoRead(true);
-            }
-            next(ctx);
         });
+    }
+
+    /** After the whole response is written (or failed): release, then answer the next queued request. */
+    private void finished(ChannelHandlerContext ctx, FullHttpRequest request, Reply reply, boolean keepOpen) {
+        request.release();
+        if (reply.resource() != null) {
+            try {
+                reply.resource().close();
+            } catch (Exception e) {
+                LOG.warn("Triton HTTP frontend: releasing a response failed", e);
+            }
+        }
+        busy = false;
+        server.requestFinished();
+        if (!keepOpen) {
+            ctx.channel().close();
+            return;
+        }
+        if (!ctx.channel().config().isAutoRead() && queued.size() < MAX_QUEUED) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        next(ctx);
     }
 
     @Override

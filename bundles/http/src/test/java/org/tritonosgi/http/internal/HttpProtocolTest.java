@@ -10,41 +10,32 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tritonosgi.embedded.internal.EmbeddedInferenceServer;
-import org.tritonosgi.embedded.internal.Settings;
 
 /** Drives the HTTP frontend over loopback with a real HTTP client, against the embedded engine. */
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheck.class)
 class HttpProtocolTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = HttpFixture.JSON;
     private static final List<String> TYPES = List.of("BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8",
             "INT16", "INT32", "INT64", "FP16", "FP32", "FP64", "BYTES");
 
     @TempDir
     static Path repo;
 
-    private static EmbeddedInferenceServer engine;
-    private static HttpServer server;
-    private static HttpClient client;
-    private static String base;
+    private static HttpFixture fixture;
 
     @BeforeAll
     static void start() throws IOException {
@@ -66,51 +57,33 @@ class HttpProtocolTest {
         }
         Files.createDirectories(repo.resolve("all_types/1"));
         Files.writeString(repo.resolve("all_types/config.pbtxt"), allTypes.toString());
-        engine = new EmbeddedInferenceServer(Settings.of(List.of(repo)).withExitTimeout(Duration.ofSeconds(5)),
-                "1.2.3");
-        server = new HttpServer(engine, new HttpSettings(new InetSocketAddress("127.0.0.1", 0), 2, 1 << 20));
-        server.start();
-        base = "http://127.0.0.1:" + server.localAddress().getPort();
-        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        fixture = new HttpFixture(repo);
     }
 
     @AfterAll
     static void stop() {
-        server.stop();
-        engine.deactivate();
+        fixture.close();
     }
 
     private static HttpResponse<byte[]> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return fixture.get(path);
     }
 
     private static HttpResponse<byte[]> post(String path, byte[] body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return fixture.post(path, body, headers);
     }
 
     private static HttpResponse<byte[]> post(String path, String json) throws Exception {
-        return post(path, json.getBytes(StandardCharsets.UTF_8));
+        return fixture.post(path, json);
     }
 
     private static JsonNode json(HttpResponse<byte[]> response) throws IOException {
-        return JSON.readTree(response.body());
+        return HttpFixture.json(response);
     }
 
     private static void assertError(HttpResponse<byte[]> response, int status, String... fragments)
             throws IOException {
-        String body = new String(response.body(), StandardCharsets.UTF_8);
-        assertEquals(status, response.statusCode(), body);
-        assertEquals("application/json", response.headers().firstValue("content-type").orElse(""));
-        String message = json(response).get("error").asText();
-        for (String fragment : fragments) {
-            assertTrue(message.contains(fragment), "'" + message + "' should contain '" + fragment + "'");
-        }
+        HttpFixture.assertError(response, status, fragments);
     }
 
     @Test
@@ -318,7 +291,7 @@ class HttpProtocolTest {
             pipelined.append("POST /v2/models/identity/infer HTTP/1.1\r\nHost: test\r\nContent-Length: ")
                     .append(body.length()).append("\r\n\r\n").append(body);
         }
-        try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
+        try (Socket socket = new Socket("127.0.0.1", fixture.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(pipelined.toString().getBytes(StandardCharsets.US_ASCII));
