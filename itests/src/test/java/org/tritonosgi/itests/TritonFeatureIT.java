@@ -48,6 +48,7 @@ public class TritonFeatureIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String ENGINE = "org.tritonosgi.embedded.internal.EmbeddedInferenceServer";
     private static final String FRONTEND = "org.tritonosgi.http.internal.HttpFrontend";
+    private static final String GRPC_FRONTEND = "org.tritonosgi.grpc.internal.GrpcFrontend";
     private static final String SEED = "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,1],\"datatype\":\"BYTES\","
             + "\"data\":[[\"Roger Roger\"]]}]}";
     private static final String SEED_OUTPUT =
@@ -74,6 +75,10 @@ public class TritonFeatureIT {
 
     private static int httpPort() {
         return TritonKaraf.port(TritonKaraf.HTTP_PORT);
+    }
+
+    private static int grpcPort() {
+        return TritonKaraf.port(TritonKaraf.GRPC_PORT);
     }
 
     private HttpResponse<String> send(int port, String path, String body) {
@@ -124,8 +129,10 @@ public class TritonFeatureIT {
     @Test
     public void seedRequestComesBackUnchangedAndComponentsAreActive() throws Exception {
         assertTrue(features.isInstalled(features.getFeature("triton")));
-        await("the engine and HTTP components are ACTIVE", TIMEOUT, () -> active(ENGINE) && active(FRONTEND));
+        await("the engine, HTTP and gRPC components are ACTIVE", TIMEOUT,
+                () -> active(ENGINE) && active(FRONTEND) && active(GRPC_FRONTEND));
         await("HTTP answers ready on port " + httpPort(), TIMEOUT, () -> ready(httpPort()));
+        await("gRPC listens on port " + grpcPort(), TIMEOUT, () -> listening(grpcPort()));
 
         assertSeedRoundTrip(httpPort());
         HttpResponse<String> unknown = send(httpPort(), "/v2/models/missing/infer", SEED);
@@ -150,17 +157,22 @@ public class TritonFeatureIT {
         try {
             engine.stop();
 
-            await("the HTTP port closes", TIMEOUT, () -> !listening(httpPort()));
-            await("both components logged their stop", TIMEOUT, () -> stops.size() >= 2);
-            assertEquals(stops.toString(), 2, stops.size());
-            assertTrue(stops.toString(), stops.get(0).startsWith("Triton HTTP frontend on "));
-            assertEquals("Triton embedded engine 'triton' stopped", stops.get(1));
+            await("the HTTP and gRPC ports close", TIMEOUT, () -> !listening(httpPort()) && !listening(grpcPort()));
+            await("the three components logged their stop", TIMEOUT, () -> stops.size() >= 3);
+            assertEquals(stops.toString(), 3, stops.size());
+            assertTrue("both frontends stop before the engine: " + stops,
+                    stops.subList(0, 2).stream().anyMatch(line -> line.startsWith("Triton HTTP frontend on "))
+                            && stops.subList(0, 2).stream().anyMatch(line -> line.startsWith("Triton gRPC frontend on ")));
+            assertEquals("Triton embedded engine 'triton' stopped", stops.get(2));
             assertFalse(active(FRONTEND));
+            assertFalse(active(GRPC_FRONTEND));
         } finally {
             registration.unregister();
             engine.start();
         }
-        await("both components are ACTIVE again", TIMEOUT, () -> active(ENGINE) && active(FRONTEND));
+        await("all three components are ACTIVE again", TIMEOUT,
+                () -> active(ENGINE) && active(FRONTEND) && active(GRPC_FRONTEND));
+        await("gRPC listens again", TIMEOUT, () -> listening(grpcPort()));
         await("HTTP answers ready again", TIMEOUT, () -> ready(httpPort()));
         assertSeedRoundTrip(httpPort());
     }

@@ -22,6 +22,7 @@ final class TritonKaraf {
 
     static final String HTTP_PORT = "tritonosgi.itest.http.port";
     static final String SPARE_PORT = "tritonosgi.itest.spare.port";
+    static final String GRPC_PORT = "tritonosgi.itest.grpc.port";
 
     private TritonKaraf() {
     }
@@ -50,6 +51,10 @@ final class TritonKaraf {
         options.add(editConfigurationFilePut("etc/org.tritonosgi.http.cfg", "address", "127.0.0.1"));
         options.add(systemProperty(HTTP_PORT).value(httpPort));
         options.add(systemProperty(SPARE_PORT).value(freePort()));
+        String grpcPort = freePort();
+        options.add(editConfigurationFilePut("etc/org.tritonosgi.grpc.cfg", "port", grpcPort));
+        options.add(editConfigurationFilePut("etc/org.tritonosgi.grpc.cfg", "address", "127.0.0.1"));
+        options.add(systemProperty(GRPC_PORT).value(grpcPort));
         if (Boolean.getBoolean("tritonosgi.itest.keep")) {
             options.add(keepRuntimeFolder());
         }

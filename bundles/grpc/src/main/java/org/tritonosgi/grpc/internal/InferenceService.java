@@ -1,0 +1,291 @@
+package org.tritonosgi.grpc.internal;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+import org.tritonosgi.api.InferenceRequest;
+import org.tritonosgi.api.InferenceServer;
+import org.tritonosgi.api.Model;
+import org.tritonosgi.api.TritonException;
+import org.tritonosgi.grpc.internal.proto.CudaSharedMemoryRegisterRequest;
+import org.tritonosgi.grpc.internal.proto.CudaSharedMemoryRegisterResponse;
+import org.tritonosgi.grpc.internal.proto.CudaSharedMemoryStatusRequest;
+import org.tritonosgi.grpc.internal.proto.CudaSharedMemoryStatusResponse;
+import org.tritonosgi.grpc.internal.proto.CudaSharedMemoryUnregisterRequest;
+import org.tritonosgi.grpc.internal.proto.CudaSharedMemoryUnregisterResponse;
+import org.tritonosgi.grpc.internal.proto.GRPCInferenceServiceGrpc;
+import org.tritonosgi.grpc.internal.proto.LogSettingsRequest;
+import org.tritonosgi.grpc.internal.proto.LogSettingsResponse;
+import org.tritonosgi.grpc.internal.proto.ModelConfigRequest;
+import org.tritonosgi.grpc.internal.proto.ModelConfigResponse;
+import org.tritonosgi.grpc.internal.proto.ModelInferRequest;
+import org.tritonosgi.grpc.internal.proto.ModelInferResponse;
+import org.tritonosgi.grpc.internal.proto.ModelMetadataRequest;
+import org.tritonosgi.grpc.internal.proto.ModelMetadataResponse;
+import org.tritonosgi.grpc.internal.proto.ModelReadyRequest;
+import org.tritonosgi.grpc.internal.proto.ModelReadyResponse;
+import org.tritonosgi.grpc.internal.proto.ModelStatisticsRequest;
+import org.tritonosgi.grpc.internal.proto.ModelStatisticsResponse;
+import org.tritonosgi.grpc.internal.proto.ModelStreamInferResponse;
+import org.tritonosgi.grpc.internal.proto.RepositoryIndexRequest;
+import org.tritonosgi.grpc.internal.proto.RepositoryIndexResponse;
+import org.tritonosgi.grpc.internal.proto.RepositoryModelLoadRequest;
+import org.tritonosgi.grpc.internal.proto.RepositoryModelLoadResponse;
+import org.tritonosgi.grpc.internal.proto.RepositoryModelUnloadRequest;
+import org.tritonosgi.grpc.internal.proto.RepositoryModelUnloadResponse;
+import org.tritonosgi.grpc.internal.proto.ServerLiveRequest;
+import org.tritonosgi.grpc.internal.proto.ServerLiveResponse;
+import org.tritonosgi.grpc.internal.proto.ServerMetadataRequest;
+import org.tritonosgi.grpc.internal.proto.ServerMetadataResponse;
+import org.tritonosgi.grpc.internal.proto.ServerReadyRequest;
+import org.tritonosgi.grpc.internal.proto.ServerReadyResponse;
+import org.tritonosgi.grpc.internal.proto.SystemSharedMemoryRegisterRequest;
+import org.tritonosgi.grpc.internal.proto.SystemSharedMemoryRegisterResponse;
+import org.tritonosgi.grpc.internal.proto.SystemSharedMemoryStatusRequest;
+import org.tritonosgi.grpc.internal.proto.SystemSharedMemoryStatusResponse;
+import org.tritonosgi.grpc.internal.proto.SystemSharedMemoryUnregisterRequest;
+import org.tritonosgi.grpc.internal.proto.SystemSharedMemoryUnregisterResponse;
+import org.tritonosgi.grpc.internal.proto.TraceSettingRequest;
+import org.tritonosgi.grpc.internal.proto.TraceSettingResponse;
+
+/**
+ * {@code inference.GRPCInferenceService}: each RPC answered from the InferenceServer. Inference completes from the
+ * engine's CompletionStage, so no gRPC or Netty thread waits on a model.
+ */
+final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+    private final InferenceServer server;
+    private final GrpcSettings settings;
+    private final Streams streams;
+
+    InferenceService(InferenceServer server, GrpcSettings settings, Streams streams) {
+        this.server = server;
+        this.settings = settings;
+        this.streams = streams;
+    }
+
+    @Override
+    public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> observer) {
+        answer(observer, () -> ServerLiveResponse.newBuilder().setLive(server.isLive()).build());
+    }
+
+    @Override
+    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> observer) {
+        answer(observer, () -> ServerReadyResponse.newBuilder().setReady(server.isReady()).build());
+    }
+
+    @Override
+    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
+        answer(observer, () -> ModelReadyResponse.newBuilder().setReady(
+                server.model(request.getName(), InferRequests.version(request.getVersion())).isReady()).build());
+    }
+
+    @Override
+    public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
+        answer(observer, () -> Messages.serverMetadata(server.metadata()));
+    }
+
+    @Override
+    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
+        answer(observer, () -> Messages.modelMetadata(
+                server.modelMetadata(request.getName(), InferRequests.version(request.getVersion()))));
+    }
+
+    @Override
+    public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> observer) {
+        answer(observer, () -> ModelConfigResponse.newBuilder().setConfig(
+                server.model(request.getName(), InferRequests.version(request.getVersion())).config()).build());
+    }
+
+    @Override
+    public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> observer) {
+        answer(observer, () -> {
+            ModelStatisticsResponse.Builder message = ModelStatisticsResponse.newBuilder();
+            server.statistics(request.getName(), InferRequests.version(request.getVersion()))
+                    .forEach(stats -> message.addModelStats(Messages.statistics(stats)));
+            return message.build();
+        });
+    }
+
+    @Override
+    public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> observer) {
+        answer(observer, () -> {
+            requireDefaultRepository(request.getRepositoryName());
+            RepositoryIndexResponse.Builder message = RepositoryIndexResponse.newBuilder();
+            server.index(request.getReady()).forEach(entry -> message.addModels(Messages.index(entry)));
+            return message.build();
+        });
+    }
+
+    @Override
+    public void repositoryModelLoad(RepositoryModelLoadRequest request,
+            StreamObserver<RepositoryModelLoadResponse> observer) {
+        try {
+            requireDefaultRepository(request.getRepositoryName());
+            complete(observer, server.load(request.getModelName(), RepositoryParameters.load(request)),
+                    RepositoryModelLoadResponse.getDefaultInstance());
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.status(e));
+        }
+    }
+
+    @Override
+    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+            StreamObserver<RepositoryModelUnloadResponse> observer) {
+        try {
+            requireDefaultRepository(request.getRepositoryName());
+            complete(observer, server.unload(request.getModelName(), RepositoryParameters.unloadDependents(request)),
+                    RepositoryModelUnloadResponse.getDefaultInstance());
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.status(e));
+        }
+    }
+
+    @Override
+    public void logSettings(LogSettingsRequest request, StreamObserver<LogSettingsResponse> observer) {
+        answer(observer, () -> SettingsMessages.log(request.getSettingsCount() == 0 ? server.logSettings()
+                : server.updateLogSettings(SettingsMessages.apply(server.logSettings(), request))));
+    }
+
+    @Override
+    public void traceSetting(TraceSettingRequest request, StreamObserver<TraceSettingResponse> observer) {
+        answer(observer, () -> {
+            String model = request.getModelName().isEmpty() ? null : request.getModelName();
+            if (model != null) {
+                server.model(model, 0);
+            }
+            return SettingsMessages.trace(request.getSettingsCount() == 0 ? server.traceSettings(model)
+                    : server.updateTraceSettings(model, SettingsMessages.trace(request)));
+        });
+    }
+
+    @Override
+    public void systemSharedMemoryStatus(SystemSharedMemoryStatusRequest request,
+            StreamObserver<SystemSharedMemoryStatusResponse> observer) {
+        answer(observer, () -> {
+            requireNoRegion(request.getName());
+            return SystemSharedMemoryStatusResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void systemSharedMemoryRegister(SystemSharedMemoryRegisterRequest request,
+            StreamObserver<SystemSharedMemoryRegisterResponse> observer) {
+        observer.onError(GrpcErrors.status(sharedMemoryUnsupported()));
+    }
+
+    @Override
+    public void systemSharedMemoryUnregister(SystemSharedMemoryUnregisterRequest request,
+            StreamObserver<SystemSharedMemoryUnregisterResponse> observer) {
+        answer(observer, () -> {
+            requireNoRegion(request.getName());
+            return SystemSharedMemoryUnregisterResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void cudaSharedMemoryStatus(CudaSharedMemoryStatusRequest request,
+            StreamObserver<CudaSharedMemoryStatusResponse> observer) {
+        answer(observer, () -> {
+            requireNoRegion(request.getName());
+            return CudaSharedMemoryStatusResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void cudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest request,
+            StreamObserver<CudaSharedMemoryRegisterResponse> observer) {
+        observer.onError(GrpcErrors.status(sharedMemoryUnsupported()));
+    }
+
+    @Override
+    public void cudaSharedMemoryUnregister(CudaSharedMemoryUnregisterRequest request,
+            StreamObserver<CudaSharedMemoryUnregisterResponse> observer) {
+        answer(observer, () -> {
+            requireNoRegion(request.getName());
+            return CudaSharedMemoryUnregisterResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+        ServerCallStreamObserver<ModelInferResponse> call = (ServerCallStreamObserver<ModelInferResponse>) observer;
+        call.setOnCancelHandler(() -> { });
+        try {
+            Model model = server.model(request.getModelName(), InferRequests.version(request.getModelVersion()));
+            if (model.isDecoupled()) {
+                throw new TritonException(TritonException.Code.UNSUPPORTED, "ModelInfer RPC doesn't support models"
+                        + " with decoupled transaction policy");
+            }
+            InferenceRequest inference = InferRequests.decode(request, CallGate.headers(), settings.forwardHeaders());
+            if (settings.compressInferResponses()) {
+                call.setCompression("gzip");
+            }
+            model.infer(inference).whenComplete((response, failure) -> {
+                if (failure != null) {
+                    call.onError(GrpcErrors.status(failure));
+                    return;
+                }
+                try (response) {
+                    if (!call.isCancelled()) {
+                        call.onNext(InferResponses.encode(response).build());
+                        call.onCompleted();
+                    }
+                } catch (RuntimeException e) {
+                    call.onError(GrpcErrors.status(e));
+                }
+            });
+        } catch (RuntimeException e) {
+            call.onError(GrpcErrors.status(e));
+        }
+    }
+
+    @Override
+    public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
+        return streams.open(server, settings, (ServerCallStreamObserver<ModelStreamInferResponse>) observer);
+    }
+
+    private static <T> void answer(StreamObserver<T> observer, Supplier<T> work) {
+        T response;
+        try {
+            response = work.get();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.status(e));
+            return;
+        }
+        observer.onNext(response);
+        observer.onCompleted();
+    }
+
+    private static <T> void complete(StreamObserver<T> observer, java.util.concurrent.CompletionStage<Void> stage,
+            T response) {
+        stage.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                observer.onError(GrpcErrors.status(failure));
+            } else {
+                observer.onNext(response);
+                observer.onCompleted();
+            }
+        });
+    }
+
+    private static void requireDefaultRepository(String repository) {
+        if (!repository.isEmpty()) {
+            throw new TritonException(TritonException.Code.UNSUPPORTED,
+                    "'repository_name' specification is not supported");
+        }
+    }
+
+    /** No region is ever registered here: a named one does not exist (Triton answers NOT_FOUND). */
+    private static void requireNoRegion(String name) {
+        if (!name.isEmpty()) {
+            throw new TritonException(TritonException.Code.NOT_FOUND,
+                    "Unable to find shared memory region: '" + name + "'");
+        }
+    }
+
+    private static TritonException sharedMemoryUnsupported() {
+        return new TritonException(TritonException.Code.UNSUPPORTED,
+                "Shared memory support is disabled: this server does not accept client shared-memory regions");
+    }
+}
