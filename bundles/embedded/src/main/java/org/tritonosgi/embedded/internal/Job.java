@@ -25,12 +25,14 @@ final class Job {
     private final String model;
     private final long version;
     private final ResponseListener listener;
+    private final Classifier classifier;
     private final BooleanSupplier cancelled;
     private final Runnable onEnd;
     private final AtomicBoolean ended = new AtomicBoolean();
 
     Job(String model, long version, InferenceRequest request, long batchSize, ResponseListener listener,
-            BooleanSupplier cancelled, Runnable onEnd) {
+            Classifier classifier, BooleanSupplier cancelled, Runnable onEnd) {
+        this.classifier = classifier;
         this.model = model;
         this.version = version;
         this.request = request;
@@ -90,7 +92,8 @@ final class Job {
         for (RequestedOutput wanted : request.outputs()) {
             for (Tensor output : all) {
                 if (output.name().equals(wanted.name())) {
-                    selected.add(output);
+                    selected.add(wanted.classificationCount() > 0
+                            ? classifier.classify(output, wanted.classificationCount()) : output);
                 }
             }
         }

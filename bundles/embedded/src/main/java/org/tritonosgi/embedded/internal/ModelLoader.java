@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.tritonosgi.api.TritonException;
 import org.tritonosgi.api.config.ModelConfig;
 import org.tritonosgi.api.config.ModelInstanceGroup;
+import org.tritonosgi.api.config.ModelOutput;
 
 /**
  * Turns a model folder into a {@link ModelEntry}: reads and completes its configuration, picks the versions its
@@ -61,21 +64,53 @@ final class ModelLoader {
                     e.getMessage());
             return ModelEntry.failed(name, dir, fingerprint, e.getMessage());
         }
+        Map<String, List<String>> labels;
+        try {
+            labels = labels(config, dir);
+        } catch (TritonException e) {
+            LOG.warn("Triton embedded engine '{}': model '{}' is unavailable: {}", settings.serverId(), name,
+                    e.getMessage());
+            return ModelEntry.failed(name, dir, fingerprint, e.getMessage());
+        }
         NavigableMap<Long, ServedModel> served = new TreeMap<>();
         for (long version : versions) {
-            served.put(version, loadVersion(config, version, dir.resolve(Long.toString(version)), factory));
+            served.put(version, loadVersion(config, version, dir.resolve(Long.toString(version)), factory, labels));
         }
         return new ModelEntry(name, dir, fingerprint, "", Collections.unmodifiableNavigableMap(served), false);
     }
 
-    private ServedModel loadVersion(ModelConfig config, long version, Path versionDir, BackendFactory factory) {
+    /** Each output's labels file (label_filename, one label per line, in the model folder). */
+    private static Map<String, List<String>> labels(ModelConfig config, Path dir) {
+        Map<String, List<String>> labels = new HashMap<>();
+        for (ModelOutput output : config.getOutputList()) {
+            if (output.getLabelFilename().isEmpty()) {
+                continue;
+            }
+            Path file = dir.resolve(output.getLabelFilename()).normalize();
+            if (!file.startsWith(dir.normalize())) {
+                throw TritonException.invalidArg("model '" + config.getName() + "': label_filename '"
+                        + output.getLabelFilename() + "' of output '" + output.getName()
+                        + "' must stay inside the model folder");
+            }
+            try {
+                labels.put(output.getName(), Files.readAllLines(file));
+            } catch (IOException e) {
+                throw TritonException.invalidArg("model '" + config.getName() + "': cannot read labels file " + file
+                        + " of output '" + output.getName() + "': " + e.getMessage());
+            }
+        }
+        return labels;
+    }
+
+    private ServedModel loadVersion(ModelConfig config, long version, Path versionDir, BackendFactory factory,
+            Map<String, List<String>> labels) {
         int count = config.getInstanceGroupList().stream().mapToInt(ModelInstanceGroup::getCount).sum();
         List<Backend> instances = new ArrayList<>(count);
         try {
             for (int i = 0; i < count; i++) {
                 instances.add(factory.create(config, versionDir));
             }
-            return ServedModel.ready(config, version, instances, execution);
+            return ServedModel.ready(config, version, instances, execution, labels);
         } catch (TritonException e) {
             instances.forEach(Backend::close);
             LOG.warn("Triton embedded engine '{}': model '{}' version {} is unavailable: {}", settings.serverId(),

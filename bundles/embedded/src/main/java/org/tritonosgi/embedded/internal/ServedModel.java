@@ -43,12 +43,14 @@ final class ServedModel implements Model {
     private final RequestValidator validator;
     private final ModelStats stats = new ModelStats();
     private final Scheduler scheduler;
+    private final Classifier classifier;
     private volatile ModelState state;
     private volatile String reason;
 
     private ServedModel(ModelConfig config, long version, List<Backend> instances, Execution execution,
-            ModelState state, String reason) {
+            ModelState state, String reason, java.util.Map<String, List<String>> labels) {
         this.config = config;
+        this.classifier = new Classifier(config.getMaxBatchSize() > 0, labels);
         this.version = version;
         this.execution = execution;
         this.state = state;
@@ -58,12 +60,17 @@ final class ServedModel implements Model {
                 : new Scheduler(config, instances, execution.executor(), execution.timer(), stats);
     }
 
-    static ServedModel ready(ModelConfig config, long version, List<Backend> instances, Execution execution) {
-        return new ServedModel(config, version, instances, execution, ModelState.READY, "");
+    /**
+     * @param labels each output's classification labels (from its label_filename), by output name
+     */
+    static ServedModel ready(ModelConfig config, long version, List<Backend> instances, Execution execution,
+            java.util.Map<String, List<String>> labels) {
+        return new ServedModel(config, version, instances, execution, ModelState.READY, "", labels);
     }
 
     static ServedModel unavailable(ModelConfig config, long version, String reason) {
-        return new ServedModel(config, version, List.of(), null, ModelState.UNAVAILABLE, reason);
+        return new ServedModel(config, version, List.of(), null, ModelState.UNAVAILABLE, reason,
+                java.util.Map.of());
     }
 
     @Override
@@ -152,8 +159,7 @@ final class ServedModel implements Model {
             batchSize = validator.validate(request);
             for (RequestedOutput output : request.outputs()) {
                 if (output.classificationCount() > 0) {
-                    throw new TritonException(TritonException.Code.UNSUPPORTED, "output '" + output.name()
-                            + "' asks for classification, which the embedded engine does not support yet");
+                    Classifier.check(name(), output.name(), outputType(output.name()));
                 }
             }
             execution.begin();
@@ -162,8 +168,13 @@ final class ServedModel implements Model {
             listener.onError(e);
             return;
         }
-        scheduler.submit(new Job(name(), version, request, batchSize, listener,
+        scheduler.submit(new Job(name(), version, request, batchSize, listener, classifier,
                 () -> cancellable != null && cancellable.isCancelled(), execution::end));
+    }
+
+    private DataType outputType(String output) {
+        return config.getOutputList().stream().filter(o -> o.getName().equals(output)).findFirst()
+                .map(o -> DataType.fromConfig(o.getDataType())).orElseThrow();
     }
 
     private void requireReady() {

@@ -72,6 +72,7 @@ public final class HttpServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new HttpInitializer(this));
         if (settings.reusePort()) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);

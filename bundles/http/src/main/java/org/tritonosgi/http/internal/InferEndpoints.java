@@ -56,9 +56,13 @@ final class InferEndpoints {
             error.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
             return Reply.of(error);
         }
-        InferRequestDecoder.Decoded decoded = InferRequestDecoder.decode(request.content(),
-                request.headers().get(HEADER_LENGTH), forwardedHeaders(settings.headerForward(), request.headers()));
         Model model = server.model(route.model(), route.version());
+        String headerLength = request.headers().get(HEADER_LENGTH);
+        InferRequestDecoder.Decoded decoded = headerLength != null && headerLength.trim().equals("0")
+                ? InferRequestDecoder.decodeRaw(request.content(), model.metadata(),
+                        model.config().getMaxBatchSize() > 0)
+                : InferRequestDecoder.decode(request.content(), headerLength,
+                        forwardedHeaders(settings.headerForward(), request.headers()));
         return model.infer(decoded.request()).handle((response, failure) -> {
             if (failure != null) {
                 return Reply.full(Responses.error(alloc, TritonException.of(failure)), null);

@@ -107,15 +107,64 @@ final class InferRequestDecoder {
         } catch (NumberFormatException e) {
             throw TritonException.invalidArg("Inference-Header-Content-Length '" + value + "' is not a number");
         }
-        if (length == 0) {
-            throw new TritonException(TritonException.Code.UNSUPPORTED,
-                    "raw binary requests (Inference-Header-Content-Length: 0) are not supported yet");
-        }
         if (length < 0 || length > total) {
             throw TritonException.invalidArg("Inference-Header-Content-Length " + value
                     + " must be between 0 and the body length " + total);
         }
         return (int) length;
+    }
+
+    /**
+     * A raw binary request (Inference-Header-Content-Length: 0): the body is the bytes of the model's only input,
+     * batch 1, and every output comes back binary.
+     *
+     * @throws TritonException INVALID_ARG when the model has several inputs or the bytes do not fill a shape
+     */
+    static Decoded decodeRaw(ByteBuf body, org.tritonosgi.api.ModelMetadata model, boolean batching) {
+        if (model.inputs().size() != 1) {
+            throw TritonException.invalidArg("raw binary request (Inference-Header-Content-Length: 0) needs a model "
+                    + "with exactly one input; model '" + model.name() + "' has " + model.inputs().size());
+        }
+        org.tritonosgi.api.TensorMetadata input = model.inputs().get(0);
+        long[] shape = input.shape().stream().mapToLong(Long::longValue).toArray();
+        int first = batching ? 1 : 0;
+        if (batching) {
+            shape[0] = 1;
+        }
+        ByteBuffer data;
+        if (input.dataType() == DataType.BYTES) {
+            for (int i = first; i < shape.length; i++) {
+                shape[i] = 1;
+            }
+            data = ByteBuffer.allocate(4 + body.readableBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putInt(body.readableBytes()).put(body.nioBuffer()).flip();
+        } else {
+            long fixed = input.dataType().elementSize();
+            int variable = -1;
+            for (int i = first; i < shape.length; i++) {
+                if (shape[i] < 0) {
+                    if (variable >= 0) {
+                        throw TritonException.invalidArg("raw binary request: input '" + input.name()
+                                + "' has more than one variable dimension");
+                    }
+                    variable = i;
+                } else {
+                    fixed *= shape[i];
+                }
+            }
+            if (fixed == 0 || body.readableBytes() % fixed != 0 || (variable < 0 && body.readableBytes() != fixed)) {
+                throw TritonException.invalidArg("raw binary request: " + body.readableBytes() + " bytes do not fill"
+                        + " input '" + input.name() + "' of shape " + input.shape() + " and datatype "
+                        + input.dataType());
+            }
+            if (variable >= 0) {
+                shape[variable] = body.readableBytes() / fixed;
+            }
+            data = body.nioBuffer();
+        }
+        InferenceRequest request = InferenceRequest.builder()
+                .input(new Tensor(input.name(), input.dataType(), shape, data)).build();
+        return new Decoded(request, true, Map.of());
     }
 
     private static boolean readRequest(JsonParser parser, InferenceRequest.Builder builder,

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -34,6 +35,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private final HttpServer server;
     private final Queue<FullHttpRequest> queued = new ArrayDeque<>();
     private boolean busy;
+    private boolean inputShutdown;
 
     RequestHandler(HttpServer server) {
         this.server = server;
@@ -125,7 +127,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
         busy = false;
         server.requestFinished();
-        if (!keepOpen) {
+        if (!keepOpen || (inputShutdown && queued.isEmpty())) {
             ctx.channel().close();
             return;
         }
@@ -133,6 +135,18 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(true);
         }
         next(ctx);
+    }
+
+    /** A client that half-closes after its requests still gets every response, then the connection closes. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            if (!busy && queued.isEmpty()) {
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

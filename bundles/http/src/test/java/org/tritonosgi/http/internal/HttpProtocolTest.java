@@ -329,4 +329,107 @@ class HttpProtocolTest {
         assertEquals("PID org.tritonosgi.http: invalid value '70000' for property 'port': expected a TCP port "
                 + "from 0 to 65535", error.getMessage());
     }
+
+    @Test
+    void rawBinaryRequestFeedsTheOnlyInputAndAnswersBinary() throws Exception {
+        HttpResponse<byte[]> response = post("/v2/models/identity/infer",
+                "Roger Roger".getBytes(StandardCharsets.UTF_8), "Inference-Header-Content-Length", "0");
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        int jsonLength = Integer.parseInt(response.headers().firstValue("inference-header-content-length")
+                .orElseThrow());
+        JsonNode output = JSON.readTree(Arrays.copyOf(response.body(), jsonLength)).get("outputs").get(0);
+        assertEquals("[1,1]", output.get("shape").toString());
+        byte[] blob = Arrays.copyOfRange(response.body(), jsonLength, response.body().length);
+        assertEquals(15, blob.length);
+        assertEquals("Roger Roger", new String(blob, 4, 11, StandardCharsets.UTF_8));
+        assertError(post("/v2/models/all_types/infer", new byte[4], "Inference-Header-Content-Length", "0"), 400,
+                "exactly one input");
+    }
+
+    @Test
+    void classificationReturnsTopValuesAsBytes() throws Exception {
+        HttpResponse<byte[]> response = post("/v2/models/all_types/infer", ("{\"inputs\":[{\"name\":\"IN_FP32\","
+                + "\"datatype\":\"FP32\",\"shape\":[3],\"data\":[0.5,2.5,1.0]}],\"outputs\":[{\"name\":"
+                + "\"OUT_FP32\",\"parameters\":{\"classification\":2}}]}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals("{\"name\":\"OUT_FP32\",\"datatype\":\"BYTES\",\"shape\":[2],"
+                + "\"data\":[\"2.500000:1\",\"1.000000:2\"]}", json(response).get("outputs").get(0).toString());
+    }
+
+    @Test
+    void everyDatatypeRoundTripsAsTritonclientSendsBinaryData() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        for (String type : TYPES) {
+            byte[] blob;
+            if (type.equals("BYTES")) {
+                blob = new byte[] {3, 0, 0, 0, 'a', 'b', 'c', 0, 0, 0, 0};
+            } else {
+                int size = org.tritonosgi.api.DataType.parse(type).elementSize();
+                blob = new byte[2 * size];
+                random.nextBytes(blob);
+                if (type.equals("BOOL")) {
+                    blob = new byte[] {1, 0};
+                }
+            }
+            byte[] header = ("{\"inputs\":[{\"name\":\"IN_" + type + "\",\"shape\":[2],\"datatype\":\"" + type
+                    + "\",\"parameters\":{\"binary_data_size\":" + blob.length + "}}],\"outputs\":[{\"name\":\"OUT_"
+                    + type + "\",\"parameters\":{\"binary_data\":true}}]}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = Arrays.copyOf(header, header.length + blob.length);
+            System.arraycopy(blob, 0, body, header.length, blob.length);
+            HttpResponse<byte[]> response = post("/v2/models/all_types/infer", body,
+                    "Inference-Header-Content-Length", Integer.toString(header.length));
+            assertEquals(200, response.statusCode(), type + ": " + new String(response.body(),
+                    StandardCharsets.UTF_8));
+            int jsonLength = Integer.parseInt(response.headers().firstValue("inference-header-content-length")
+                    .orElseThrow());
+            assertArrayEquals(blob, Arrays.copyOfRange(response.body(), jsonLength, response.body().length), type);
+        }
+    }
+
+    @Test
+    void halfClosedClientStillGetsItsResponse() throws Exception {
+        String body = "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,1],\"datatype\":\"BYTES\","
+                + "\"data\":[\"half\"]}]}";
+        try (Socket socket = new Socket("127.0.0.1", fixture.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /v2/models/identity/infer HTTP/1.1\r\nHost: t\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            JsonNode response = JSON.readTree(readResponseBody(socket.getInputStream()));
+            assertEquals("[\"half\"]", response.get("outputs").get(0).get("data").toString());
+            assertEquals(-1, socket.getInputStream().read(), "the server closes after answering");
+        }
+    }
+
+    @Test
+    void expectContinueAndChunkedBodiesAreAccepted() throws Exception {
+        String body = "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,1],\"datatype\":\"BYTES\","
+                + "\"data\":[\"chunk\"]}]}";
+        try (Socket socket = new Socket("127.0.0.1", fixture.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(("POST /v2/models/identity/infer HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] interim = new byte[25];
+            int read = 0;
+            while (read < interim.length) {
+                read += in.read(interim, read, interim.length - read);
+            }
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(interim, StandardCharsets.US_ASCII));
+            out.write(body.getBytes(StandardCharsets.US_ASCII));
+            assertEquals("[\"chunk\"]", JSON.readTree(readResponseBody(in)).get("outputs").get(0).get("data")
+                    .toString());
+
+            String half = body.substring(0, 20);
+            String rest = body.substring(20);
+            out.write(("POST /v2/models/identity/infer HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(half.length()) + "\r\n" + half + "\r\n"
+                    + Integer.toHexString(rest.length()) + "\r\n" + rest + "\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertEquals("[\"chunk\"]", JSON.readTree(readResponseBody(in)).get("outputs").get(0).get("data")
+                    .toString());
+        }
+    }
 }
