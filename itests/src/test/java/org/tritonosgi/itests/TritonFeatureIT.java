@@ -49,6 +49,7 @@ public class TritonFeatureIT {
     private static final String ENGINE = "org.tritonosgi.embedded.internal.EmbeddedInferenceServer";
     private static final String FRONTEND = "org.tritonosgi.http.internal.HttpFrontend";
     private static final String GRPC_FRONTEND = "org.tritonosgi.grpc.internal.GrpcFrontend";
+    private static final String METRICS_FRONTEND = "org.tritonosgi.metrics.internal.MetricsFrontend";
     private static final String SEED = "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,1],\"datatype\":\"BYTES\","
             + "\"data\":[[\"Roger Roger\"]]}]}";
     private static final String SEED_OUTPUT =
@@ -79,6 +80,10 @@ public class TritonFeatureIT {
 
     private static int grpcPort() {
         return TritonKaraf.port(TritonKaraf.GRPC_PORT);
+    }
+
+    private static int metricsPort() {
+        return TritonKaraf.port(TritonKaraf.METRICS_PORT);
     }
 
     private HttpResponse<String> send(int port, String path, String body) {
@@ -129,12 +134,16 @@ public class TritonFeatureIT {
     @Test
     public void seedRequestComesBackUnchangedAndComponentsAreActive() throws Exception {
         assertTrue(features.isInstalled(features.getFeature("triton")));
-        await("the engine, HTTP and gRPC components are ACTIVE", TIMEOUT,
-                () -> active(ENGINE) && active(FRONTEND) && active(GRPC_FRONTEND));
+        await("the engine and the HTTP, gRPC and metrics components are ACTIVE", TIMEOUT,
+                () -> active(ENGINE) && active(FRONTEND) && active(GRPC_FRONTEND) && active(METRICS_FRONTEND));
         await("HTTP answers ready on port " + httpPort(), TIMEOUT, () -> ready(httpPort()));
         await("gRPC listens on port " + grpcPort(), TIMEOUT, () -> listening(grpcPort()));
 
         assertSeedRoundTrip(httpPort());
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort() + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build();
+        String metrics = client.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics, metrics.contains("nv_inference_request_success{model=\"identity\",version=\"1\"}"));
         HttpResponse<String> unknown = send(httpPort(), "/v2/models/missing/infer", SEED);
         assertEquals(400, unknown.statusCode());
         assertTrue(unknown.body(), unknown.body().contains("'missing'"));
@@ -157,21 +166,25 @@ public class TritonFeatureIT {
         try {
             engine.stop();
 
-            await("the HTTP and gRPC ports close", TIMEOUT, () -> !listening(httpPort()) && !listening(grpcPort()));
-            await("the three components logged their stop", TIMEOUT, () -> stops.size() >= 3);
-            assertEquals(stops.toString(), 3, stops.size());
-            assertTrue("both frontends stop before the engine: " + stops,
-                    stops.subList(0, 2).stream().anyMatch(line -> line.startsWith("Triton HTTP frontend on "))
-                            && stops.subList(0, 2).stream().anyMatch(line -> line.startsWith("Triton gRPC frontend on ")));
-            assertEquals("Triton embedded engine 'triton' stopped", stops.get(2));
+            await("the HTTP, gRPC and metrics ports close", TIMEOUT,
+                    () -> !listening(httpPort()) && !listening(grpcPort()) && !listening(metricsPort()));
+            await("the four components logged their stop", TIMEOUT, () -> stops.size() >= 4);
+            assertEquals(stops.toString(), 4, stops.size());
+            List<String> frontends = stops.subList(0, 3);
+            for (String kind : List.of("HTTP", "gRPC", "metrics")) {
+                assertTrue("the " + kind + " frontend stops before the engine: " + stops,
+                        frontends.stream().anyMatch(line -> line.startsWith("Triton " + kind + " frontend on ")));
+            }
+            assertEquals("Triton embedded engine 'triton' stopped", stops.get(3));
             assertFalse(active(FRONTEND));
             assertFalse(active(GRPC_FRONTEND));
+            assertFalse(active(METRICS_FRONTEND));
         } finally {
             registration.unregister();
             engine.start();
         }
-        await("all three components are ACTIVE again", TIMEOUT,
-                () -> active(ENGINE) && active(FRONTEND) && active(GRPC_FRONTEND));
+        await("all four components are ACTIVE again", TIMEOUT,
+                () -> active(ENGINE) && active(FRONTEND) && active(GRPC_FRONTEND) && active(METRICS_FRONTEND));
         await("gRPC listens again", TIMEOUT, () -> listening(grpcPort()));
         await("HTTP answers ready again", TIMEOUT, () -> ready(httpPort()));
         assertSeedRoundTrip(httpPort());

@@ -23,6 +23,7 @@ final class TritonKaraf {
     static final String HTTP_PORT = "tritonosgi.itest.http.port";
     static final String SPARE_PORT = "tritonosgi.itest.spare.port";
     static final String GRPC_PORT = "tritonosgi.itest.grpc.port";
+    static final String METRICS_PORT = "tritonosgi.itest.metrics.port";
 
     private TritonKaraf() {
     }
@@ -55,6 +56,10 @@ final class TritonKaraf {
         options.add(editConfigurationFilePut("etc/org.tritonosgi.grpc.cfg", "port", grpcPort));
         options.add(editConfigurationFilePut("etc/org.tritonosgi.grpc.cfg", "address", "127.0.0.1"));
         options.add(systemProperty(GRPC_PORT).value(grpcPort));
+        String metricsPort = freePort();
+        options.add(editConfigurationFilePut("etc/org.tritonosgi.metrics.cfg", "port", metricsPort));
+        options.add(editConfigurationFilePut("etc/org.tritonosgi.metrics.cfg", "address", "127.0.0.1"));
+        options.add(systemProperty(METRICS_PORT).value(metricsPort));
         if (Boolean.getBoolean("tritonosgi.itest.keep")) {
             options.add(keepRuntimeFolder());
         }
