@@ -1,6 +1,7 @@
 package org.tritonosgi.itests;
 
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
@@ -24,6 +25,7 @@ final class TritonKaraf {
     static final String SPARE_PORT = "tritonosgi.itest.spare.port";
     static final String GRPC_PORT = "tritonosgi.itest.grpc.port";
     static final String METRICS_PORT = "tritonosgi.itest.metrics.port";
+    static final String CORE_DOUBLE = "tritonosgi.core.double";
 
     private TritonKaraf() {
     }
@@ -38,6 +40,8 @@ final class TritonKaraf {
                         .karafVersion(System.getProperty("karaf.version"))
                         .unpackDirectory(new File("target/exam"))
                         .useDeployFolder(false),
+                // no console: without a terminal (CI, background builds) it would spin printing prompts
+                configureConsole().ignoreLocalConsole(),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                         localRepo),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
@@ -60,6 +64,7 @@ final class TritonKaraf {
         options.add(editConfigurationFilePut("etc/org.tritonosgi.metrics.cfg", "port", metricsPort));
         options.add(editConfigurationFilePut("etc/org.tritonosgi.metrics.cfg", "address", "127.0.0.1"));
         options.add(systemProperty(METRICS_PORT).value(metricsPort));
+        options.add(systemProperty(CORE_DOUBLE).value(System.getProperty(CORE_DOUBLE, "")));
         if (Boolean.getBoolean("tritonosgi.itest.keep")) {
             options.add(keepRuntimeFolder());
         }
