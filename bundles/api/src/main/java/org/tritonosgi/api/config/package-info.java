@@ -4,7 +4,7 @@
  * frontends serve it as JSON or protobuf.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.tritonosgi.api.config;
 
 import org.osgi.annotation.bundle.Export;

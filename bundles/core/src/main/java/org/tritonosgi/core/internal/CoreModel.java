@@ -61,7 +61,7 @@ final class CoreModel implements Model {
 
     @Override
     public ModelConfig config() {
-        return ProtoJson.modelConfig(nativeServer.query((handle, out) ->
+        return JsonMapping.modelConfig(nativeServer.query((handle, out) ->
                 TRITONSERVER_ServerModelConfig(handle, name, version, 1, out)));
     }
 

@@ -11,11 +11,26 @@ import org.tritonosgi.api.ModelStatistics;
 import org.tritonosgi.api.ServerMetadata;
 import org.tritonosgi.api.StatDuration;
 import org.tritonosgi.api.TensorMetadata;
+import org.tritonosgi.api.TritonException;
 
 /** Turns the JSON documents of Triton's messages (metadata, index, statistics) into the API's records. */
 final class JsonMapping {
 
     private JsonMapping() {
+    }
+
+    /**
+     * The model configuration Triton answered, read leniently (a newer Triton may add members and enum values).
+     *
+     * @throws TritonException INTERNAL naming the model when a value cannot be read
+     */
+    static org.tritonosgi.api.config.ModelConfig modelConfig(JsonNode json) {
+        try {
+            return org.tritonosgi.api.config.ModelConfigJson.read(json.toString(), false).build();
+        } catch (IllegalArgumentException e) {
+            throw new TritonException(TritonException.Code.INTERNAL, "cannot read the model configuration of '"
+                    + json.path("name").asText() + "': " + e.getMessage(), e);
+        }
     }
 
     static ServerMetadata serverMetadata(JsonNode json) {

@@ -1,7 +1,5 @@
 package org.tritonosgi.embedded.internal;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +23,7 @@ import org.tritonosgi.api.LoadOptions;
 import org.tritonosgi.api.ModelState;
 import org.tritonosgi.api.TritonException;
 import org.tritonosgi.api.config.ModelConfig;
+import org.tritonosgi.api.config.ModelConfigJson;
 
 /**
  * The models the engine holds, kept in step with the repositories by the model control mode: none loads all at
@@ -197,10 +196,10 @@ final class ModelRegistry {
             }
             return loader.load(name, dir, null);
         }
-        ModelConfig.Builder override = ModelConfig.newBuilder();
+        ModelConfig.Builder override;
         try {
-            JsonFormat.parser().merge(options.configJson().get(), override);
-        } catch (InvalidProtocolBufferException e) {
+            override = ModelConfigJson.read(options.configJson().get(), true);
+        } catch (IllegalArgumentException e) {
             throw TritonException.invalidArg("load of model '" + name + "': invalid 'config' JSON: " + e.getMessage());
         }
         if (options.files().isEmpty()) {

@@ -17,6 +17,7 @@ import org.tritonosgi.api.ModelMetadata;
 import org.tritonosgi.api.ServerMetadata;
 import org.tritonosgi.api.TensorMetadata;
 import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.config.ModelConfigJson;
 
 /** Routes each request to its endpoint after the restricted-API check; every failure becomes a JSON error. */
 final class Endpoints {
@@ -64,7 +65,8 @@ final class Endpoints {
                 case MODEL_METADATA -> Reply.of(Responses.json(HttpResponseStatus.OK,
                         modelMetadata(alloc, server.modelMetadata(route.model(), route.version()))));
                 case MODEL_CONFIG -> Reply.of(Responses.json(HttpResponseStatus.OK, Json.write(alloc,
-                        out -> ProtoJson.write(out, server.model(route.model(), route.version()).config()))));
+                        out -> out.writeRawValue(ModelConfigJson.write(server.model(route.model(), route.version())
+                                .config())))));
                 case ALL_STATS -> Reply.of(statistics(alloc, null, 0));
                 case MODEL_STATS -> Reply.of(statistics(alloc, route.model(), route.version()));
                 case MODEL_INFER -> infer.infer(alloc, route, request);
