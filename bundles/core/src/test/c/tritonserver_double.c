@@ -62,7 +62,14 @@ void double_set_api_version(uint32_t major, uint32_t minor) {
   api_minor = minor;
 }
 
+/* Off by default (the core's tests send every datatype through identity): when on, INPUT0 must be BYTES, as the
+ * models' metadata declares, and Triton's message names the input (the frontends' conformance tests use it). */
+static int strict_datatypes;
+
+void double_set_strict_datatypes(int strict) { __atomic_store_n(&strict_datatypes, strict, __ATOMIC_SEQ_CST); }
+
 void double_reset(void) {
+  double_set_strict_datatypes(0);
   double_fail_next("", 0);
   double_set_delay_ms(100);
   double_set_api_version(TRITONSERVER_API_VERSION_MAJOR, TRITONSERVER_API_VERSION_MINOR);
@@ -1101,6 +1108,14 @@ static TRITONSERVER_Error* validate(TRITONSERVER_InferenceRequest* r) {
   const char* model = MODELS[r->model].name;
   for (int i = 0; i < r->input_count; i++) {
     const Input* in = &r->inputs[i];
+    if (__atomic_load_n(&strict_datatypes, __ATOMIC_SEQ_CST) && strcmp(in->name, "INPUT0") == 0 &&
+        in->datatype != TRITONSERVER_TYPE_BYTES) {
+      static const char* names[] = {"INVALID", "BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16",
+                                    "INT32", "INT64", "FP16", "FP32", "FP64", "BYTES", "BF16"};
+      return errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                    "[request id: %s] inference input '%s' data-type is '%s', but model '%s' expects 'BYTES'",
+                    r->id[0] != '\0' ? r->id : "<id_unknown>", in->name, names[in->datatype], model);
+    }
     size_t size = element_size(in->datatype);
     if (size == 0) continue;
     size_t expected = size;

@@ -226,7 +226,9 @@ int64_t double_live(const char* type);
 void double_set_delay_ms(int64_t delay_ms);
 /* The version TRITONSERVER_ApiVersion reports. */
 void double_set_api_version(uint32_t major, uint32_t minor);
-/* Clears injected failures, the default delay and the reported version (counters are left alone). */
+/* When non-zero, INPUT0 must be BYTES (as the metadata says) or InferAsync fails INVALID_ARG naming it; reset: 0. */
+void double_set_strict_datatypes(int strict);
+/* Clears injected failures, the default delay, the reported version and strict datatypes (counters are left alone). */
 void double_reset(void);
 
 #endif

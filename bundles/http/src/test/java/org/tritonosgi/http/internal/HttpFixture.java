@@ -18,24 +18,44 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.tritonosgi.api.InferenceServer;
 import org.tritonosgi.embedded.internal.EmbeddedInferenceServer;
 import org.tritonosgi.embedded.internal.Settings;
 
-/** The embedded engine over a model repository, our HTTP server on a free loopback port, and a real client. */
+/**
+ * An engine (the embedded one over a model repository, or any {@link InferenceServer} given with the action that
+ * stops it), our HTTP server on a free loopback port, and a real client.
+ */
 final class HttpFixture implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final EmbeddedInferenceServer engine;
+    final InferenceServer engine;
+    private final Runnable stopEngine;
     final HttpServer server;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final String base;
 
     HttpFixture(Settings engineSettings, UnaryOperator<HttpSettings> http) {
-        engine = new EmbeddedInferenceServer(engineSettings, "1.2.3");
+        this(new EmbeddedInferenceServer(engineSettings, "1.2.3"), http);
+    }
+
+    private HttpFixture(EmbeddedInferenceServer engine, UnaryOperator<HttpSettings> http) {
+        this(engine, engine::deactivate, http);
+    }
+
+    /** Serves {@code engine}; {@link #close()} stops the HTTP server, then runs {@code stopEngine}. */
+    HttpFixture(InferenceServer engine, Runnable stopEngine, UnaryOperator<HttpSettings> http) {
+        this.engine = engine;
+        this.stopEngine = stopEngine;
         server = new HttpServer(engine, http.apply(HttpSettings.of(new InetSocketAddress("127.0.0.1", 0), 2,
                 1 << 20)));
-        server.start();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            stopEngine.run();
+            throw e;
+        }
         base = "http://127.0.0.1:" + server.localAddress().getPort();
     }
 
@@ -45,8 +65,11 @@ final class HttpFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
-        engine.deactivate();
+        try {
+            server.stop();
+        } finally {
+            stopEngine.run();
+        }
     }
 
     int port() {
