@@ -67,6 +67,9 @@ public class TritonFeatureIT {
     @Inject
     private ServiceComponentRuntime scr;
 
+    @Inject
+    private org.apache.karaf.shell.api.console.SessionFactory shell;
+
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @org.ops4j.pax.exam.Configuration
@@ -232,5 +235,25 @@ public class TritonFeatureIT {
         }
         await("HTTP answers ready after reinstall", TIMEOUT, () -> ready(httpPort()));
         assertSeedRoundTrip(httpPort());
+    }
+
+    @Test
+    public void shellCommandsShowTheEngineTheFrontendsAndTheModels() throws Exception {
+        await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
+        assertTrue(features.isInstalled(features.getFeature("triton-shell")));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        org.apache.karaf.shell.api.console.Session session = shell.create(
+                new java.io.ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            session.execute("triton:status");
+            session.execute("triton:models");
+        } finally {
+            session.close();
+        }
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text, text.contains("READY"));
+        assertTrue(text, text.contains("org.tritonosgi.http") && text.contains("127.0.0.1:" + httpPort()));
+        assertTrue(text, text.contains("identity_fp32"));
     }
 }
