@@ -6,9 +6,12 @@ import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of each connection: HTTP/1.1 codec with bounded line and header sizes, response compression as
+ * The pipeline of each connection: a read-idle timer (a silent connection with no request in progress is closed,
+ * so slow or stalled clients cannot hold connections forever), HTTP/1.1 codec with bounded line and header sizes, response compression as
  * Accept-Encoding asks, request decompression (gzip, deflate), an aggregator bounded by max.input.size after
  * decompression (so compressed bombs get 413 too), then the request handler.
  */
@@ -28,6 +31,7 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel channel) {
         server.connectionOpened(channel);
         channel.pipeline()
+                .addLast("idle", new IdleStateHandler(server.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                 .addLast("compressor", new HttpContentCompressor())
                 .addLast("decompressor", new HttpContentDecompressor(0))

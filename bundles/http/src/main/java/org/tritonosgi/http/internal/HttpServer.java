@@ -46,7 +46,17 @@ public final class HttpServer {
     private volatile boolean closing;
     private Channel listener;
 
+    /** How long a connection may stay silent with no request in progress (idle, or a request stalled half-sent). */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Duration idleTimeout;
+
     public HttpServer(InferenceServer inferenceServer, HttpSettings settings) {
+        this(inferenceServer, settings, IDLE_TIMEOUT);
+    }
+
+    HttpServer(InferenceServer inferenceServer, HttpSettings settings, Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
         this.settings = settings;
         this.endpoints = new Endpoints(inferenceServer, settings);
         this.epoll = Epoll.isAvailable();
@@ -130,6 +140,10 @@ public final class HttpServer {
 
     HttpSettings settings() {
         return settings;
+    }
+
+    Duration idleTimeout() {
+        return idleTimeout;
     }
 
     Endpoints endpoints() {

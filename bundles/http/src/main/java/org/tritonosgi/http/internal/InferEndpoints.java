@@ -5,12 +5,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -68,7 +71,7 @@ final class InferEndpoints {
                 return Reply.full(Responses.error(alloc, TritonException.of(failure)), null);
             }
             try {
-                return Reply.full(inferResponse(alloc, response, decoded), response);
+                return inferResponse(alloc, response, decoded);
             } catch (RuntimeException e) {
                 response.close();
                 return Reply.full(Responses.error(alloc, TritonException.of(e)), null);
@@ -90,15 +93,25 @@ final class InferEndpoints {
         return forwarded;
     }
 
-    private static FullHttpResponse inferResponse(ByteBufAllocator alloc, InferenceResponse response,
+    /**
+     * The infer reply: a whole JSON response, or with binary outputs a response head (Content-Length of the whole
+     * body) followed by the JSON and each blob as its own message, so no buffer holding every blob is built.
+     */
+    private static Reply inferResponse(ByteBufAllocator alloc, InferenceResponse response,
             InferRequestDecoder.Decoded decoded) {
         InferResponseEncoder.Encoded encoded = InferResponseEncoder.encode(alloc, response, decoded);
-        FullHttpResponse reply = Responses.json(HttpResponseStatus.OK, encoded.body());
-        if (encoded.hasBinary()) {
-            reply.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
-            reply.headers().setInt(HEADER_LENGTH, encoded.jsonLength());
+        if (!encoded.hasBinary()) {
+            return Reply.full(Responses.json(HttpResponseStatus.OK, encoded.json()), response);
         }
-        return reply;
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+        head.headers().set(HttpHeaderNames.CONTENT_LENGTH, encoded.length());
+        head.headers().setInt(HEADER_LENGTH, encoded.json().readableBytes());
+        return new Reply(head, response, sink -> {
+            sink.send(encoded.json());
+            encoded.blobs().forEach(sink::send);
+            sink.end();
+        });
     }
 
     CompletionStage<Reply> generate(ByteBufAllocator alloc, Route route, FullHttpRequest request, boolean stream) {

@@ -3,7 +3,6 @@ package org.tritonosgi.http.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -23,8 +22,19 @@ import org.tritonosgi.api.TritonException;
  */
 final class InferResponseEncoder {
 
-    /** The encoded body and, when binary blobs follow, the JSON length for Inference-Header-Content-Length. */
-    record Encoded(ByteBuf body, int jsonLength, boolean hasBinary) {
+    /**
+     * The JSON part and the binary blobs that follow it. The blobs are written as separate messages rather than as
+     * one composite buffer: copying a composite to the socket's direct buffer would first merge it on the heap.
+     */
+    record Encoded(ByteBuf json, List<ByteBuf> blobs) {
+
+        boolean hasBinary() {
+            return !blobs.isEmpty();
+        }
+
+        long length() {
+            return json.readableBytes() + blobs.stream().mapToLong(ByteBuf::readableBytes).sum();
+        }
     }
 
     private InferResponseEncoder() {
@@ -66,15 +76,11 @@ final class InferResponseEncoder {
             out.writeEndArray();
             out.writeEndObject();
         });
-        if (blobs.isEmpty()) {
-            return new Encoded(json, json.readableBytes(), false);
-        }
-        int jsonLength = json.readableBytes();
-        CompositeByteBuf body = alloc.compositeBuffer(blobs.size() + 1).addComponent(true, json);
+        List<ByteBuf> wrapped = new ArrayList<>(blobs.size());
         for (Tensor blob : blobs) {
-            body.addComponent(true, Unpooled.wrappedBuffer(blob.data()));
+            wrapped.add(Unpooled.wrappedBuffer(blob.data()));
         }
-        return new Encoded(body, jsonLength, true);
+        return new Encoded(json, wrapped);
     }
 
     private static void writeParameters(JsonGenerator out, Map<String, Object> parameters) throws IOException {

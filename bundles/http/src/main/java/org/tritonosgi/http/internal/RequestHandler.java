@@ -5,6 +5,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -140,7 +142,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** A client that half-closes after its requests still gets every response, then the connection closes. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof ChannelInputShutdownEvent) {
+        if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            if (!busy && queued.isEmpty()) {
+                LOG.debug("Triton HTTP frontend: closing silent connection from {}", ctx.channel().remoteAddress());
+                ctx.close();
+            }
+        } else if (event instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             if (!busy && queued.isEmpty()) {
                 ctx.close();
