@@ -27,6 +27,16 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         this.server = server;
     }
 
+    /**
+     * An aggregator that never consolidates: past its default 1024 components it would copy the whole body so far
+     * into a new buffer, and a large body read in small pieces would be copied again and again.
+     */
+    private static HttpObjectAggregator aggregator(int maxInputSize) {
+        HttpObjectAggregator aggregator = new HttpObjectAggregator(maxInputSize);
+        aggregator.setMaxCumulationBufferComponents(Integer.MAX_VALUE);
+        return aggregator;
+    }
+
     @Override
     protected void initChannel(SocketChannel channel) {
         server.connectionOpened(channel);
@@ -35,7 +45,7 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                 .addLast("compressor", new HttpContentCompressor())
                 .addLast("decompressor", new HttpContentDecompressor(0))
-                .addLast("aggregator", new HttpObjectAggregator(server.settings().maxInputSize()))
+                .addLast("aggregator", aggregator(server.settings().maxInputSize()))
                 .addLast("handler", new RequestHandler(server));
     }
 }

@@ -101,9 +101,18 @@ class HttpConnectionLimitsTest {
                 + "/v2/models/bytes/infer")).header("Inference-Header-Content-Length", Integer.toString(header.length))
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
 
-        long before = serverAllocations();
-        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        long allocated = serverAllocations() - before;
+        // the paranoid leak detector records a stack trace per buffer touch: not ours to count
+        io.netty.util.ResourceLeakDetector.Level level = io.netty.util.ResourceLeakDetector.getLevel();
+        io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        long allocated;
+        HttpResponse<byte[]> response;
+        try {
+            long before = serverAllocations();
+            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            allocated = serverAllocations() - before;
+        } finally {
+            io.netty.util.ResourceLeakDetector.setLevel(level);
+        }
 
         assertEquals(200, response.statusCode());
         int jsonLength = Integer.parseInt(response.headers().firstValue("inference-header-content-length")
@@ -112,7 +121,8 @@ class HttpConnectionLimitsTest {
         assertEquals(BIG, blob.length);
         assertArrayEquals(Arrays.copyOfRange(body, header.length, header.length + 8), Arrays.copyOf(blob, 8));
         assertEquals(42, blob[BIG - 1]);
-        assertTrue(allocated < BIG + BIG / 2, "the server's threads allocated " + allocated + " bytes on the heap "
+        // one copy is the merge of the aggregated request; a second would take the total past 2 x BIG
+        assertTrue(allocated < 2L * BIG, "the server's threads allocated " + allocated + " bytes on the heap "
                 + "for a " + BIG + "-byte tensor: more than one copy");
     }
 }
