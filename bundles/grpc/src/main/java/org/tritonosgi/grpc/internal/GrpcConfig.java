@@ -46,7 +46,8 @@ import org.osgi.service.metatype.annotations.Option;
     boolean keepalive_permit_without_calls() default false;
 
     @AttributeDefinition(name = "HTTP/2 pings without data", description = "Pings the server may send without data"
-            + " (0 = no limit). grpc-java sends keepalive pings regardless; checked and kept for Triton parity.")
+            + " (0 = no limit). Validated for Triton parity only: grpc-java has no such setting and sends its keepalive"
+            + " pings regardless.")
     int http2_max_pings_without_data() default 2;
 
     @AttributeDefinition(name = "Minimum client ping interval (ms)",
@@ -54,7 +55,8 @@ import org.osgi.service.metatype.annotations.Option;
     long http2_min_recv_ping_interval_without_data_ms() default 300_000L;
 
     @AttributeDefinition(name = "HTTP/2 ping strikes", description = "Bad pings tolerated before the connection is"
-            + " closed. grpc-java enforces 2; checked and kept for Triton parity.")
+            + " closed. Validated for Triton parity only: grpc-java has no such setting (its keepalive enforcer"
+            + " always allows 2 strikes).")
     int http2_max_ping_strikes() default 2;
 
     @AttributeDefinition(name = "Maximum connection age (ms)",
@@ -86,6 +88,14 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Header forward pattern", description = "Regular expression; request metadata whose"
             + " key matches is passed to the model as string parameters. Empty forwards nothing.")
     String forward_header_pattern() default "";
+
+    @AttributeDefinition(name = "Restricted protocols",
+            description = "Triton's --grpc-restricted-protocol entries, each '<group>[,<group>...]:<key>=<value>'."
+                    + " Groups: health, metadata, inference, shared-memory, model-config, model-repository,"
+                    + " statistics, trace, logging. An RPC of a restricted group needs the metadata"
+                    + " 'triton-grpc-protocol-<key>: <value>', otherwise it ends with UNAVAILABLE. The standard"
+                    + " grpc.health.v1 and reflection services are never restricted.")
+    String[] restricted_protocol() default {};
 
     @AttributeDefinition(name = "Server filter",
             description = "LDAP filter selecting the InferenceServer to serve, e.g. (server.id=triton).")

@@ -1,5 +1,6 @@
 package org.tritonosgi.grpc.internal;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
@@ -55,20 +56,17 @@ public final class GrpcServer {
     }
 
     private Server build(InferenceServer inferenceServer, GrpcSettings settings) {
-        GrpcSettings.Keepalive keepalive = settings.keepalive();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(settings.address())
                 .bossEventLoopGroup(transport.boss())
                 .workerEventLoopGroup(transport.workers())
                 .channelType(transport.channelType())
                 .executor(executor)
-                .maxInboundMessageSize(Integer.MAX_VALUE)
-                .keepAliveTime(keepalive.time().toMillis(), TimeUnit.MILLISECONDS)
-                .keepAliveTimeout(keepalive.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .permitKeepAliveWithoutCalls(keepalive.permitWithoutCalls())
-                .permitKeepAliveTime(keepalive.minRecvPingInterval().toMillis(), TimeUnit.MILLISECONDS)
-                .maxConnectionAge(keepalive.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
-                .maxConnectionAgeGrace(keepalive.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS)
-                .addService(ServerInterceptors.intercept(new InferenceService(inferenceServer, settings, streams), gate))
+                .maxInboundMessageSize(Integer.MAX_VALUE);
+        KeepaliveOptions.apply(settings.keepalive(), KeepaliveOptions.Target.of(builder));
+        BindableService inference = new InferenceService(inferenceServer, settings, streams);
+        // The gate is last so that it runs first: a stopping server answers UNAVAILABLE before anything else.
+        builder.addService(settings.restrictions().isEmpty() ? ServerInterceptors.intercept(inference, gate)
+                : ServerInterceptors.intercept(inference, new RestrictedProtocols(settings.restrictions()), gate))
                 .addService(ServerInterceptors.intercept(new HealthService(inferenceServer), gate))
                 .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), gate));
         if (settings.reusePort()) {

@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.tritonosgi.api.frontend.Restrictions;
 
 /** Checked gRPC frontend settings, built from PID {@code org.tritonosgi.grpc} or directly by tests. */
 public record GrpcSettings(InetSocketAddress address, boolean reusePort, Tls tls, Keepalive keepalive,
-        boolean compressInferResponses, int inferThreads, int streamWindow, Pattern forwardHeaders) {
+        boolean compressInferResponses, int inferThreads, int streamWindow, Pattern forwardHeaders,
+        Restrictions restrictions) {
 
     static final String PID = "org.tritonosgi.grpc";
 
@@ -33,7 +35,7 @@ public record GrpcSettings(InetSocketAddress address, boolean reusePort, Tls tls
 
     /** Plain-text settings with Triton's defaults on the given address, for tests and benchmarks. */
     public static GrpcSettings plain(InetSocketAddress address) {
-        return new GrpcSettings(address, false, null, Keepalive.DEFAULTS, false, 2, 8, null);
+        return new GrpcSettings(address, false, null, Keepalive.DEFAULTS, false, 2, 8, null, Restrictions.NONE);
     }
 
     /**
@@ -70,7 +72,23 @@ public record GrpcSettings(InetSocketAddress address, boolean reusePort, Tls tls
                 keepalive, !level.equals("none"),
                 atLeast("infer.thread.count", config.infer_thread_count(), 1),
                 atLeast("infer.allocation.pool.size", config.infer_allocation_pool_size(), 1),
-                pattern(config.forward_header_pattern()));
+                pattern(config.forward_header_pattern()), restrictions(config.restricted_protocol()));
+    }
+
+    /** A copy restricting the groups of Triton's --grpc-restricted-protocol entries, for tests. */
+    GrpcSettings withRestrictions(String... entries) {
+        return new GrpcSettings(address, reusePort, tls, keepalive, compressInferResponses, inferThreads,
+                streamWindow, forwardHeaders, restrictions(entries));
+    }
+
+    private static Restrictions restrictions(String[] entries) {
+        try {
+            Restrictions restrictions = Restrictions.parse(entries);
+            RestrictedProtocols.check(restrictions);
+            return restrictions;
+        } catch (IllegalArgumentException e) {
+            throw invalid("restricted.protocol", String.join(" ", entries), e.getMessage());
+        }
     }
 
     private static Tls tls(GrpcConfig config) {

@@ -33,6 +33,7 @@ class GrpcSettingsTest {
         assertEquals(2, settings.inferThreads());
         assertEquals(8, settings.streamWindow());
         assertNull(settings.forwardHeaders());
+        assertTrue(settings.restrictions().isEmpty());
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.tritonosgi.api.ServerMetadata;
 import org.tritonosgi.api.TensorMetadata;
 import org.tritonosgi.api.TritonException;
 import org.tritonosgi.api.config.ModelConfigJson;
+import org.tritonosgi.api.frontend.Restrictions;
 
 /** Routes each request to its endpoint after the restricted-API check; every failure becomes a JSON error. */
 final class Endpoints {

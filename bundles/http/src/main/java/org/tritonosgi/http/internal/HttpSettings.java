@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.tritonosgi.api.frontend.Restrictions;
 
 /**
  * Checked HTTP frontend settings, built from PID {@code org.tritonosgi.http} or directly by tests.

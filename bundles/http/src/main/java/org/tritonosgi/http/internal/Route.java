@@ -3,6 +3,7 @@ package org.tritonosgi.http.internal;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Set;
+import org.tritonosgi.api.frontend.EndpointGroup;
 
 /**
  * A request path matched to one KServe v2 endpoint, with the names it carries.
@@ -16,58 +17,36 @@ record Route(Endpoint endpoint, String model, long version, String region, Strin
 
     /** The endpoints, with the methods each answers and the restriction group each belongs to. */
     enum Endpoint {
-        SERVER_LIVE(Group.HEALTH, HttpMethod.GET),
-        SERVER_READY(Group.HEALTH, HttpMethod.GET),
-        MODEL_READY(Group.HEALTH, HttpMethod.GET),
-        SERVER_METADATA(Group.METADATA, HttpMethod.GET),
-        MODEL_METADATA(Group.METADATA, HttpMethod.GET),
-        MODEL_INFER(Group.INFERENCE, HttpMethod.POST),
-        MODEL_GENERATE(Group.INFERENCE, HttpMethod.POST),
-        MODEL_GENERATE_STREAM(Group.INFERENCE, HttpMethod.POST),
-        MODEL_CONFIG(Group.MODEL_CONFIG, HttpMethod.GET),
-        ALL_STATS(Group.STATISTICS, HttpMethod.GET),
-        MODEL_STATS(Group.STATISTICS, HttpMethod.GET),
-        REPOSITORY_INDEX(Group.MODEL_REPOSITORY, HttpMethod.POST),
-        REPOSITORY_LOAD(Group.MODEL_REPOSITORY, HttpMethod.POST),
-        REPOSITORY_UNLOAD(Group.MODEL_REPOSITORY, HttpMethod.POST),
-        SYSTEM_SHM_STATUS(Group.SHARED_MEMORY, HttpMethod.GET),
-        SYSTEM_SHM_REGISTER(Group.SHARED_MEMORY, HttpMethod.POST),
-        SYSTEM_SHM_UNREGISTER(Group.SHARED_MEMORY, HttpMethod.POST),
-        CUDA_SHM_STATUS(Group.SHARED_MEMORY, HttpMethod.GET),
-        CUDA_SHM_REGISTER(Group.SHARED_MEMORY, HttpMethod.POST),
-        CUDA_SHM_UNREGISTER(Group.SHARED_MEMORY, HttpMethod.POST),
-        TRACE_SETTING(Group.TRACE, HttpMethod.GET, HttpMethod.POST),
-        MODEL_TRACE_SETTING(Group.TRACE, HttpMethod.GET, HttpMethod.POST),
-        LOGGING(Group.LOGGING, HttpMethod.GET, HttpMethod.POST);
+        SERVER_LIVE(EndpointGroup.HEALTH, HttpMethod.GET),
+        SERVER_READY(EndpointGroup.HEALTH, HttpMethod.GET),
+        MODEL_READY(EndpointGroup.HEALTH, HttpMethod.GET),
+        SERVER_METADATA(EndpointGroup.METADATA, HttpMethod.GET),
+        MODEL_METADATA(EndpointGroup.METADATA, HttpMethod.GET),
+        MODEL_INFER(EndpointGroup.INFERENCE, HttpMethod.POST),
+        MODEL_GENERATE(EndpointGroup.INFERENCE, HttpMethod.POST),
+        MODEL_GENERATE_STREAM(EndpointGroup.INFERENCE, HttpMethod.POST),
+        MODEL_CONFIG(EndpointGroup.MODEL_CONFIG, HttpMethod.GET),
+        ALL_STATS(EndpointGroup.STATISTICS, HttpMethod.GET),
+        MODEL_STATS(EndpointGroup.STATISTICS, HttpMethod.GET),
+        REPOSITORY_INDEX(EndpointGroup.MODEL_REPOSITORY, HttpMethod.POST),
+        REPOSITORY_LOAD(EndpointGroup.MODEL_REPOSITORY, HttpMethod.POST),
+        REPOSITORY_UNLOAD(EndpointGroup.MODEL_REPOSITORY, HttpMethod.POST),
+        SYSTEM_SHM_STATUS(EndpointGroup.SHARED_MEMORY, HttpMethod.GET),
+        SYSTEM_SHM_REGISTER(EndpointGroup.SHARED_MEMORY, HttpMethod.POST),
+        SYSTEM_SHM_UNREGISTER(EndpointGroup.SHARED_MEMORY, HttpMethod.POST),
+        CUDA_SHM_STATUS(EndpointGroup.SHARED_MEMORY, HttpMethod.GET),
+        CUDA_SHM_REGISTER(EndpointGroup.SHARED_MEMORY, HttpMethod.POST),
+        CUDA_SHM_UNREGISTER(EndpointGroup.SHARED_MEMORY, HttpMethod.POST),
+        TRACE_SETTING(EndpointGroup.TRACE, HttpMethod.GET, HttpMethod.POST),
+        MODEL_TRACE_SETTING(EndpointGroup.TRACE, HttpMethod.GET, HttpMethod.POST),
+        LOGGING(EndpointGroup.LOGGING, HttpMethod.GET, HttpMethod.POST);
 
-        final Group group;
+        final EndpointGroup group;
         final Set<HttpMethod> methods;
 
-        Endpoint(Group group, HttpMethod... methods) {
+        Endpoint(EndpointGroup group, HttpMethod... methods) {
             this.group = group;
             this.methods = Set.of(methods);
-        }
-    }
-
-    /** Triton's restricted-API endpoint groups, by the names its option uses. */
-    enum Group {
-        HEALTH("health"), METADATA("metadata"), INFERENCE("inference"), SHARED_MEMORY("shared-memory"),
-        MODEL_CONFIG("model-config"), MODEL_REPOSITORY("model-repository"), STATISTICS("statistics"),
-        TRACE("trace"), LOGGING("logging");
-
-        final String tritonName;
-
-        Group(String tritonName) {
-            this.tritonName = tritonName;
-        }
-
-        static Group named(String name) {
-            for (Group group : values()) {
-                if (group.tritonName.equals(name)) {
-                    return group;
-                }
-            }
-            return null;
         }
     }
 
