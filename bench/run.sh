@@ -2,6 +2,8 @@
 # Builds the benchmarks and runs them with JMH; prints JMH's table and each benchmark's ratio to its raw limit.
 # Usage: bench/run.sh [JMH options, e.g. -wi 1 -i 3 for a quick run]
 #        HTTP_WARMUP / HTTP_SECONDS / HTTP_CONNECTIONS set the HTTP load runs (default 2 s, 5 s, 1,16,64).
+#        GRPC_WARMUP / GRPC_SECONDS / GRPC_CONNECTIONS set the gRPC load runs (default 2 s, 5 s, 1,16,64 concurrent
+#        calls or streams).
 #        DIRECT_ITERATIONS / DIRECT_WARMUP set the direct C loop on the double (default 200000, 20000).
 # Needs gcc: the native core's benchmarks run on our C test double of libtritonserver (bundles/core/src/test/c).
 set -euo pipefail
@@ -21,6 +23,9 @@ bench/target/direct_loop "${DIRECT_ITERATIONS:-200000}" "${DIRECT_WARMUP:-20000}
 echo "== HTTP: our frontend vs a bare Netty echo of the same bytes (closed loop, loopback)"
 java -cp "bench/target/classes:$cp" org.tritonosgi.bench.HttpBench "${HTTP_WARMUP:-2}" "${HTTP_SECONDS:-5}" \
     "${HTTP_CONNECTIONS:-1,16,64}" | tee bench/target/http.md
+echo "== gRPC: our frontend vs a bare grpc-java echo of the same bytes (closed loop, loopback)"
+java -cp "bench/target/classes:$cp" org.tritonosgi.bench.GrpcBench "${GRPC_WARMUP:-2}" "${GRPC_SECONDS:-5}" \
+    "${GRPC_CONNECTIONS:-1,16,64}" | tee bench/target/grpc.md
 echo "== JMH micro benchmarks"
 java -cp "bench/target/classes:$cp" org.openjdk.jmh.Main -rf json -rff bench/target/jmh.json "$@" | tee bench/target/jmh.txt
 python3 - <<'PY'
