@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -36,6 +37,9 @@ import org.tritonosgi.api.TritonException;
 final class InferEndpoints {
 
     static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+
+    /** Binary responses up to this size go out as one message; larger ones as head, JSON and blobs. */
+    static final int SMALL_BODY = 1 << 20;
 
     private final InferenceServer server;
     private final HttpSettings settings;
@@ -94,14 +98,25 @@ final class InferEndpoints {
     }
 
     /**
-     * The infer reply: a whole JSON response, or with binary outputs a response head (Content-Length of the whole
-     * body) followed by the JSON and each blob as its own message, so no buffer holding every blob is built.
+     * The infer reply: a whole response, or for large binary outputs a response head (Content-Length of the whole
+     * body) followed by the JSON and each blob as its own message, so no buffer holding every blob is built: a
+     * composite would be merged on the heap on its way to the socket.
      */
     private static Reply inferResponse(ByteBufAllocator alloc, InferenceResponse response,
             InferRequestDecoder.Decoded decoded) {
         InferResponseEncoder.Encoded encoded = InferResponseEncoder.encode(alloc, response, decoded);
         if (!encoded.hasBinary()) {
             return Reply.full(Responses.json(HttpResponseStatus.OK, encoded.json()), response);
+        }
+        if (encoded.length() <= SMALL_BODY) {
+            // small: one message is cheaper than four, and merging a small composite costs nothing
+            CompositeByteBuf body = alloc.compositeBuffer(encoded.blobs().size() + 1).addComponent(true,
+                    encoded.json());
+            encoded.blobs().forEach(blob -> body.addComponent(true, blob));
+            FullHttpResponse reply = Responses.json(HttpResponseStatus.OK, body);
+            reply.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+            reply.headers().setInt(HEADER_LENGTH, encoded.json().readableBytes());
+            return Reply.full(reply, response);
         }
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);

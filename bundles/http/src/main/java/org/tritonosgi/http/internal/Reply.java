@@ -18,7 +18,11 @@ record Reply(HttpResponse response, AutoCloseable resource, Consumer<Sink> strea
 
     /** Where a streamed reply's chunks go; callable from any thread. */
     interface Sink {
+        /** Queues a chunk; it reaches the client at the next flush or at the end. */
         void send(ByteBuf chunk);
+
+        /** Sends what was queued now (server-sent events flush each event). */
+        void flush();
 
         /** Ends the stream; later calls do nothing. */
         void end();

@@ -104,7 +104,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         reply.stream().accept(new Reply.Sink() {
             @Override
             public void send(ByteBuf chunk) {
-                ctx.writeAndFlush(new DefaultHttpContent(chunk));
+                ctx.write(new DefaultHttpContent(chunk));
+            }
+
+            @Override
+            public void flush() {
+                ctx.flush();
             }
 
             @Override

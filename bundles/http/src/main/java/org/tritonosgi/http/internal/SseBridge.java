@@ -51,6 +51,7 @@ final class SseBridge implements ResponseListener {
         sink = target;
         pending.forEach(target::send);
         pending.clear();
+        target.flush();
         if (ended) {
             target.end();
         }
@@ -68,6 +69,7 @@ final class SseBridge implements ResponseListener {
     private void emit(ByteBuf event, boolean last) {
         if (sink != null) {
             sink.send(event);
+            sink.flush();
             if (last) {
                 sink.end();
             }
