@@ -35,12 +35,8 @@ public final class GrpcBench {
     static final String UNARY = "ModelInfer identity FP32[1,16]";
     static final String STREAM = "ModelStreamInfer identity FP32[1,16]";
 
-    /** One measured scenario: ours and the echo's results. */
-    public record Row(String scenario, int concurrency, GrpcLoad.Result ours, GrpcLoad.Result echo) {
-    }
-
     /** The rows, and the serialized size of a response from each side (they should be equal). */
-    public record Report(List<Row> rows, int oursUnaryBytes, int echoUnaryBytes, int oursStreamBytes,
+    public record Report(List<LoadResult.Row> rows, int oursUnaryBytes, int echoUnaryBytes, int oursStreamBytes,
             int echoStreamBytes) {
     }
 
@@ -69,7 +65,7 @@ public final class GrpcBench {
                 output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 16 ] } ]
                 """);
         ModelInferRequest request = request();
-        List<Row> rows = new ArrayList<>();
+        List<LoadResult.Row> rows = new ArrayList<>();
         EmbeddedInferenceServer engine = new EmbeddedInferenceServer(Settings.of(List.of(repo))
                 .withExitTimeout(Duration.ofSeconds(5)), "bench");
         GrpcSettings settings = GrpcSettings.plain(new InetSocketAddress("127.0.0.1", 0));
@@ -100,9 +96,9 @@ public final class GrpcBench {
                     GrpcLoad.stream(side, request, most, warmup, Duration.ofMillis(100));
                 }
                 for (int n : concurrency) {
-                    rows.add(new Row(UNARY, n, GrpcLoad.unary(port, request, n, warmup, measure),
+                    rows.add(new LoadResult.Row(UNARY, n, GrpcLoad.unary(port, request, n, warmup, measure),
                             GrpcLoad.unary(echo.port(), request, n, warmup, measure)));
-                    rows.add(new Row(STREAM, n, GrpcLoad.stream(port, request, n, warmup, measure),
+                    rows.add(new LoadResult.Row(STREAM, n, GrpcLoad.stream(port, request, n, warmup, measure),
                             GrpcLoad.stream(echo.port(), request, n, warmup, measure)));
                 }
                 ManagedChannel echoChannel = NettyChannelBuilder.forAddress("127.0.0.1", echo.port()).usePlaintext()
@@ -164,16 +160,7 @@ public final class GrpcBench {
         }
     }
 
-    static String table(List<Row> rows) {
-        StringBuilder table = new StringBuilder("| scenario | concurrency | ours req/s | echo req/s | throughput ratio "
-                + "| ours p50/p99 (us) | echo p50/p99 (us) | p99 ratio | errors |\n|---|---|---|---|---|---|---|---|---|\n");
-        for (Row row : rows) {
-            table.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f | %.0f / %.0f | %.0f / %.0f | %.2f "
-                    + "| %d |%n", row.scenario(), row.concurrency(), row.ours().throughput(), row.echo().throughput(),
-                    row.ours().throughput() / row.echo().throughput(), row.ours().p50(), row.ours().p99(),
-                    row.echo().p50(), row.echo().p99(), row.ours().p99() / row.echo().p99(),
-                    row.ours().errors() + row.echo().errors()));
-        }
-        return table.toString();
+    static String table(List<LoadResult.Row> rows) {
+        return LoadResult.table("concurrency", rows);
     }
 }

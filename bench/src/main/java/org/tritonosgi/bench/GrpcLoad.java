@@ -31,15 +31,11 @@ final class GrpcLoad {
     /** After this many errors a run stops issuing calls (a dead server must not make a busy loop). */
     static final long MAX_ERRORS = 1000;
 
-    /** Throughput in calls (or stream responses) per second, latency percentiles in microseconds, the errors. */
-    record Result(double throughput, double p50, double p99, long errors) {
-    }
-
     private GrpcLoad() {
     }
 
     /** N concurrent unary ModelInfer calls, each re-issued on completion. */
-    static Result unary(int port, ModelInferRequest request, int concurrency, Duration warmup, Duration measure)
+    static LoadResult unary(int port, ModelInferRequest request, int concurrency, Duration warmup, Duration measure)
             throws InterruptedException {
         return run(port, concurrency, warmup, measure, (stub, state) -> new Runnable() {
             @Override
@@ -75,7 +71,7 @@ final class GrpcLoad {
     }
 
     /** N concurrent ModelStreamInfer streams, each sending a request when the previous response arrives. */
-    static Result stream(int port, ModelInferRequest request, int concurrency, Duration warmup, Duration measure)
+    static LoadResult stream(int port, ModelInferRequest request, int concurrency, Duration warmup, Duration measure)
             throws InterruptedException {
         return run(port, concurrency, warmup, measure,
                 (stub, state) -> () -> new StreamLoop(request, state).start(stub));
@@ -159,7 +155,7 @@ final class GrpcLoad {
         }
     }
 
-    private static Result run(int port, int concurrency, Duration warmup, Duration measure, LoopFactory loops)
+    private static LoadResult run(int port, int concurrency, Duration warmup, Duration measure, LoopFactory loops)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
@@ -178,7 +174,7 @@ final class GrpcLoad {
             }
             var histogram = state.recorder.getIntervalHistogram();
             double seconds = measure.toNanos() / 1e9;
-            return new Result(state.completed.get() / seconds, histogram.getValueAtPercentile(50) / 1000.0,
+            return new LoadResult(state.completed.get() / seconds, histogram.getValueAtPercentile(50) / 1000.0,
                     histogram.getValueAtPercentile(99) / 1000.0, state.errors.get());
         } finally {
             channel.shutdownNow();

@@ -24,10 +24,6 @@ import org.tritonosgi.http.internal.HttpSettings;
  */
 public final class HttpBench {
 
-    /** One measured scenario: ours and the echo's results. */
-    public record Row(String scenario, int connections, HttpLoad.Result ours, HttpLoad.Result echo) {
-    }
-
     private HttpBench() {
     }
 
@@ -36,11 +32,11 @@ public final class HttpBench {
         Duration measure = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 5);
         int[] connections = args.length > 2 ? java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt)
                 .toArray() : new int[] {1, 16, 64};
-        List<Row> rows = run(warmup, measure, connections);
+        List<LoadResult.Row> rows = run(warmup, measure, connections);
         System.out.println(table(rows));
     }
 
-    public static List<Row> run(Duration warmup, Duration measure, int... connections) throws Exception {
+    public static List<LoadResult.Row> run(Duration warmup, Duration measure, int... connections) throws Exception {
         Path repo = Files.createTempDirectory("tritonosgi-http-bench");
         Files.createDirectories(repo.resolve("identity_fp32/1"));
         Files.writeString(repo.resolve("identity_fp32/config.pbtxt"), """
@@ -49,7 +45,7 @@ public final class HttpBench {
                 input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 16 ] } ]
                 output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 16 ] } ]
                 """);
-        List<Row> rows = new ArrayList<>();
+        List<LoadResult.Row> rows = new ArrayList<>();
         EmbeddedInferenceServer engine = new EmbeddedInferenceServer(Settings.of(List.of(repo))
                 .withExitTimeout(Duration.ofSeconds(5)), "bench");
         HttpServer ours = new HttpServer(engine, HttpSettings.of(new InetSocketAddress("127.0.0.1", 0), 2, 1 << 26));
@@ -58,13 +54,13 @@ public final class HttpBench {
             String path = "/v2/models/identity_fp32/infer";
             for (int n : connections) {
                 byte[] json = jsonBody();
-                rows.add(new Row("identity FP32[1,16] JSON", n,
+                rows.add(new LoadResult.Row("identity FP32[1,16] JSON", n,
                         HttpLoad.run(ours.localAddress().getPort(), path, json, Map.of(), n, warmup, measure),
                         HttpLoad.run(echo.port(), path, json, Map.of(), n, warmup, measure)));
                 byte[][] binary = binaryBody();
                 Map<String, String> headers = Map.of("Inference-Header-Content-Length",
                         Integer.toString(binary[1].length));
-                rows.add(new Row("identity FP32[1,16] binary", n,
+                rows.add(new LoadResult.Row("identity FP32[1,16] binary", n,
                         HttpLoad.run(ours.localAddress().getPort(), path, binary[0], headers, n, warmup, measure),
                         HttpLoad.run(echo.port(), path, binary[0], headers, n, warmup, measure)));
             }
@@ -96,16 +92,7 @@ public final class HttpBench {
         return new byte[][] {body.array(), header};
     }
 
-    static String table(List<Row> rows) {
-        StringBuilder table = new StringBuilder("| scenario | conns | ours req/s | echo req/s | throughput ratio "
-                + "| ours p50/p99 (us) | echo p50/p99 (us) | p99 ratio | errors |\n|---|---|---|---|---|---|---|---|---|\n");
-        for (Row row : rows) {
-            table.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f | %.0f / %.0f | %.0f / %.0f | %.2f "
-                    + "| %d |%n", row.scenario(), row.connections(), row.ours().throughput(), row.echo().throughput(),
-                    row.ours().throughput() / row.echo().throughput(), row.ours().p50(), row.ours().p99(),
-                    row.echo().p50(), row.echo().p99(), row.ours().p99() / row.echo().p99(),
-                    row.ours().errors() + row.echo().errors()));
-        }
-        return table.toString();
+    static String table(List<LoadResult.Row> rows) {
+        return LoadResult.table("conns", rows);
     }
 }

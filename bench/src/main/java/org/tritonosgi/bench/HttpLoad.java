@@ -36,14 +36,10 @@ import org.HdrHistogram.Recorder;
  */
 final class HttpLoad {
 
-    /** Throughput in requests per second, latency percentiles in microseconds, and the error count. */
-    record Result(double throughput, double p50, double p99, long errors) {
-    }
-
     private HttpLoad() {
     }
 
-    static Result run(int port, String path, byte[] body, Map<String, String> headers, int connections,
+    static LoadResult run(int port, String path, byte[] body, Map<String, String> headers, int connections,
             Duration warmup, Duration measure) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Recorder recorder = new Recorder(3);
@@ -71,7 +67,7 @@ final class HttpLoad {
             }
             var histogram = recorder.getIntervalHistogram();
             double seconds = measure.toNanos() / 1e9;
-            return new Result(completed.get() / seconds, histogram.getValueAtPercentile(50) / 1000.0,
+            return new LoadResult(completed.get() / seconds, histogram.getValueAtPercentile(50) / 1000.0,
                     histogram.getValueAtPercentile(99) / 1000.0, errors.get());
         } finally {
             channels.forEach(Channel::close);

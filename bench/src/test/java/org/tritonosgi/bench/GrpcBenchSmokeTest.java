@@ -13,7 +13,7 @@ class GrpcBenchSmokeTest {
     void bothServersAnswerEveryCallOfAShortRun() throws Exception {
         GrpcBench.Report report = GrpcBench.run(Duration.ofMillis(200), Duration.ofMillis(500), 2);
         assertEquals(2, report.rows().size());
-        for (GrpcBench.Row row : report.rows()) {
+        for (LoadResult.Row row : report.rows()) {
             assertEquals(0, row.ours().errors() + row.echo().errors(), row.toString());
             assertTrue(row.ours().throughput() > 0 && row.echo().throughput() > 0, row.toString());
         }

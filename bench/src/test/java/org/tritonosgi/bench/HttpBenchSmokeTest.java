@@ -12,9 +12,9 @@ class HttpBenchSmokeTest {
 
     @Test
     void bothServersAnswerEveryRequestOfAShortRun() throws Exception {
-        List<HttpBench.Row> rows = HttpBench.run(Duration.ofMillis(200), Duration.ofMillis(500), 2);
+        List<LoadResult.Row> rows = HttpBench.run(Duration.ofMillis(200), Duration.ofMillis(500), 2);
         assertEquals(2, rows.size());
-        for (HttpBench.Row row : rows) {
+        for (LoadResult.Row row : rows) {
             assertEquals(0, row.ours().errors() + row.echo().errors(), row.toString());
             assertTrue(row.ours().throughput() > 0 && row.echo().throughput() > 0, row.toString());
         }
