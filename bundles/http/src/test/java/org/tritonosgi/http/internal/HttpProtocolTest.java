@@ -432,4 +432,18 @@ class HttpProtocolTest {
                     .toString());
         }
     }
+
+    @Test
+    void headersPastTheLimitGet400AndTheConnectionCloses() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", fixture.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /v2/health/live HTTP/1.1\r\nHost: t\r\nX-Big: " + "a".repeat(20_000)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String head = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 400", head);
+            byte[] rest = in.readAllBytes();
+            assertTrue(new String(rest, StandardCharsets.UTF_8).contains("malformed HTTP request"));
+        }
+    }
 }
