@@ -89,7 +89,7 @@ public final class HttpServer {
         }
         try {
             listener = bootstrap.bind(settings.address()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked, so catch it by its real type
             shutdownLoops();
             throw new IllegalStateException("PID " + HttpSettings.PID + ": cannot listen on " + settings.address()
                     + " (properties address and port): " + e.getMessage(), e);
