@@ -218,6 +218,60 @@ public class TritonFeatureIT {
         }
     }
 
+    /** The failure text of the component configuration made for this PID, or null while it has none. */
+    private String failureOf(String component, String pid) {
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (description.name.equals(component)) {
+                for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                    if (pid.equals(configuration.properties.get("service.pid"))
+                            && configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                        return configuration.failure;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    public void aFactoryConfigurationAddsARestrictedHttpFrontendBesideTheDefaultOne() throws Exception {
+        await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
+        int spare = TritonKaraf.port(TritonKaraf.SPARE_PORT);
+        org.osgi.service.cm.Configuration restricted =
+                configurationAdmin.getFactoryConfiguration("org.tritonosgi.http.instance", "restricted", "?");
+        org.osgi.service.cm.Configuration wrong =
+                configurationAdmin.getFactoryConfiguration("org.tritonosgi.http.instance", "wrong", "?");
+        try {
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put("address", "127.0.0.1");
+            properties.put("port", spare);
+            properties.put("restricted.api", new String[] {"inference:infer-key=secret"});
+            properties.put("server.target", "(server.id=triton)");
+            restricted.update(properties);
+
+            await("the restricted frontend answers on port " + spare, TIMEOUT, () -> ready(spare));
+            HttpResponse<String> refused = send(spare, "/v2/models/identity/infer", SEED);
+            assertEquals(refused.body(), 403, refused.statusCode());
+            assertTrue(refused.body(), refused.body().contains("infer-key"));
+            assertSeedRoundTrip(httpPort());
+
+            Hashtable<String, Object> invalid = new Hashtable<>();
+            invalid.put("port", 70000);
+            wrong.update(invalid);
+            String pid = wrong.getPid();
+            await("the invalid factory configuration fails", TIMEOUT,
+                    () -> failureOf("org.tritonosgi.http.instance", pid) != null);
+            String failure = failureOf("org.tritonosgi.http.instance", pid);
+            assertTrue(failure, failure.contains("PID " + pid + ": invalid value '70000' for property 'port'"));
+            assertTrue("the restricted frontend kept serving", ready(spare));
+        } finally {
+            wrong.delete();
+            restricted.delete();
+        }
+        await("deleting the factory configuration closes port " + spare, TIMEOUT, () -> !listening(spare));
+        assertSeedRoundTrip(httpPort());
+    }
+
     @Test
     public void uninstallingTheFeatureClosesThePortAndInstallingServesAgain() throws Exception {
         await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));

@@ -26,14 +26,22 @@ public final class GrpcFrontend {
 
     @Activate
     public GrpcFrontend(GrpcConfig config, @Reference(name = "server") InferenceServer inferenceServer) {
-        GrpcSettings settings = GrpcSettings.from(config);
-        this.server = new GrpcServer(inferenceServer, settings);
-        server.start();
-        LOG.info("Triton gRPC frontend listening on {} for server '{}'", server.describe(), inferenceServer.id());
+        this.server = start(GrpcSettings.from(config), inferenceServer);
     }
 
     @Deactivate
     void deactivate() {
+        stop(server);
+    }
+
+    static GrpcServer start(GrpcSettings settings, InferenceServer inferenceServer) {
+        GrpcServer server = new GrpcServer(inferenceServer, settings);
+        server.start();
+        LOG.info("Triton gRPC frontend listening on {} for server '{}'", server.describe(), inferenceServer.id());
+        return server;
+    }
+
+    static void stop(GrpcServer server) {
         String address = server.describe();
         server.stop();
         LOG.info("Triton gRPC frontend on {} stopped", address);

@@ -154,6 +154,32 @@ class GrpcOptionsTest {
     }
 
     @Test
+    void aFactoryInstanceServesBesideTheSingletonAndNamesItsOwnPidInErrors() throws Exception {
+        String pid = GrpcFrontendInstance.FACTORY_PID + "~restricted";
+        GrpcFrontend singleton = new GrpcFrontend(config(Map.of()), engine);
+        GrpcFrontendInstance instance = new GrpcFrontendInstance(config(Map.of()), Map.of("service.pid", pid), engine);
+        try {
+            GrpcServer taken = start(Map.of());
+            try {
+                IllegalStateException busy = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                        () -> new GrpcFrontendInstance(config(Map.of("port", taken.localAddress().getPort())),
+                                Map.of("service.pid", pid), engine));
+                assertTrue(busy.getMessage().startsWith("PID " + pid + ": cannot listen on"), busy.getMessage());
+            } finally {
+                taken.stop();
+            }
+            IllegalArgumentException invalid = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> new GrpcFrontendInstance(config(Map.of("port", 70000)),
+                            Map.of("service.pid", pid), engine));
+            assertTrue(invalid.getMessage().startsWith("PID " + pid + ": invalid value '70000' for property 'port'"),
+                    invalid.getMessage());
+        } finally {
+            instance.deactivate();
+            singleton.deactivate();
+        }
+    }
+
+    @Test
     void theServerUsesTheNativeTransportWhereItLoads() {
         GrpcServer server = start(Map.of());
         try {

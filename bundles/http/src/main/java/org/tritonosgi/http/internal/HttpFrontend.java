@@ -26,14 +26,22 @@ public final class HttpFrontend {
 
     @Activate
     public HttpFrontend(HttpConfig config, @Reference(name = "server") InferenceServer inferenceServer) {
-        HttpSettings settings = HttpSettings.from(config);
-        this.server = new HttpServer(inferenceServer, settings);
-        server.start();
-        LOG.info("Triton HTTP frontend listening on {} for server '{}'", server.describe(), inferenceServer.id());
+        this.server = start(HttpSettings.from(config), inferenceServer);
     }
 
     @Deactivate
     void deactivate() {
+        stop(server);
+    }
+
+    static HttpServer start(HttpSettings settings, InferenceServer inferenceServer) {
+        HttpServer server = new HttpServer(inferenceServer, settings);
+        server.start();
+        LOG.info("Triton HTTP frontend listening on {} for server '{}'", server.describe(), inferenceServer.id());
+        return server;
+    }
+
+    static void stop(HttpServer server) {
         String address = server.describe();
         server.stop();
         LOG.info("Triton HTTP frontend on {} stopped", address);

@@ -68,6 +68,36 @@ class HttpRestrictionTest {
                 "PID org.tritonosgi.http: invalid value 'x-(' for property 'header.forward.pattern'"));
     }
 
+    @Test
+    void aRestrictedFactoryInstanceServesBesideTheOpenOneAndNamesItsOwnPidInErrors() throws Exception {
+        String pid = HttpFrontendInstance.FACTORY_PID + "~restricted";
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        HttpFrontendInstance restricted = new HttpFrontendInstance(Converters.standardConverter()
+                .convert(Map.of("address", "127.0.0.1", "port", port, "restricted.api", "inference:key=k"))
+                .to(HttpConfig.class), Map.of("service.pid", pid), http.engine);
+        try {
+            java.net.http.HttpRequest infer = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/v2/models/m/infer"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(INFER)).build();
+            assertEquals(403, http.client.send(infer, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+            IllegalStateException busy = assertThrows(IllegalStateException.class, () -> new HttpFrontendInstance(
+                    Converters.standardConverter().convert(Map.of("address", "127.0.0.1", "port", port))
+                            .to(HttpConfig.class), Map.of("service.pid", pid), http.engine));
+            assertTrue(busy.getMessage().startsWith("PID " + pid + ": cannot listen on"), busy.getMessage());
+        } finally {
+            restricted.deactivate();
+        }
+        HttpConfig wrong = Converters.standardConverter().convert(Map.of("header.forward.pattern", "x-("))
+                .to(HttpConfig.class);
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> new HttpFrontendInstance(wrong, Map.of("service.pid", pid), http.engine)).getMessage();
+        assertTrue(message.startsWith("PID " + pid + ": invalid value 'x-(' for property 'header.forward.pattern'"),
+                message);
+    }
+
     private static String invalid(Map<String, Object> properties) {
         HttpConfig config = Converters.standardConverter().convert(properties).to(HttpConfig.class);
         return assertThrows(IllegalArgumentException.class, () -> HttpSettings.from(config)).getMessage();

@@ -31,6 +31,8 @@ public class StatusCommand extends TritonAction {
     static final Map<String, String> FRONTENDS = Map.of(
             "org.tritonosgi.http.internal.HttpFrontend", "http",
             "org.tritonosgi.grpc.internal.GrpcFrontend", "grpc",
+            "org.tritonosgi.http.instance", "http",
+            "org.tritonosgi.grpc.instance", "grpc",
             "org.tritonosgi.metrics.internal.MetricsFrontend", "metrics");
 
     @Reference
@@ -55,7 +57,9 @@ public class StatusCommand extends TritonAction {
         if (scr != null) {
             for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs().stream()
                     .filter(d -> FRONTENDS.containsKey(d.name))
-                    .sorted((a, b) -> FRONTENDS.get(a.name).compareTo(FRONTENDS.get(b.name))).toList()) {
+                    .sorted(Comparator.comparing((ComponentDescriptionDTO d) -> FRONTENDS.get(d.name))
+                            .thenComparing(d -> "require".equals(d.configurationPolicy))
+                            .thenComparing(d -> d.name)).toList()) {
                 frontendRows(table, description);
             }
         }
@@ -83,6 +87,9 @@ public class StatusCommand extends TritonAction {
     private void frontendRows(ShellTable table, ComponentDescriptionDTO description) {
         String type = FRONTENDS.get(description.name);
         List<ComponentConfigurationDTO> configurations = List.copyOf(scr.getComponentConfigurationDTOs(description));
+        if (configurations.isEmpty() && "require".equals(description.configurationPolicy)) {
+            return; // a factory of extra frontends with no configuration yet: nothing to show
+        }
         if (configurations.isEmpty()) {
             table.addRow().addContent(type, pid(description),
                     scr.isComponentEnabled(description) ? "NO CONFIGURATION" : "DISABLED",

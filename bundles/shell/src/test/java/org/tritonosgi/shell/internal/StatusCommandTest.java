@@ -46,6 +46,13 @@ class StatusCommandTest {
         return description;
     }
 
+    /** A factory of extra frontends: it needs a configuration and shows nothing until one exists. */
+    private static ComponentDescriptionDTO factory(String name) {
+        ComponentDescriptionDTO description = description(name, name, Map.of("address", "0.0.0.0"));
+        description.configurationPolicy = "require";
+        return description;
+    }
+
     private static ComponentConfigurationDTO configuration(int state, Map<String, Object> properties,
             String boundServerId, String failure) {
         ComponentConfigurationDTO configuration = new ComponentConfigurationDTO();
@@ -95,6 +102,12 @@ class StatusCommandTest {
                 description("org.tritonosgi.metrics.internal.MetricsFrontend", "org.tritonosgi.metrics",
                         Map.of("address", "0.0.0.0", "port", 8002, "server.target", "(server.id=*)")),
                 List.of(),
+                factory("org.tritonosgi.http.instance"),
+                List.of(configuration(ComponentConfigurationDTO.ACTIVE, Map.of("service.pid",
+                        "org.tritonosgi.http.instance~admin", "address", "127.0.0.1", "port", 9100,
+                        "server.target", "(server.id=triton)"), "triton", null)),
+                factory("org.tritonosgi.grpc.instance"),
+                List.of(),
                 description("org.example.Unrelated", "org.example", Map.of()),
                 List.of(configuration(ComponentConfigurationDTO.ACTIVE, Map.of(), null, null))));
 
@@ -109,6 +122,8 @@ class StatusCommandTest {
                         "server.target (server.id=*)"),
                 List.of("http", "org.tritonosgi.http~restricted", "WAITING FOR SERVER", "127.0.0.1:9000", "",
                         "server.target (server.id=other)"),
+                List.of("http", "org.tritonosgi.http.instance~admin", "ACTIVE", "127.0.0.1:9100", "triton",
+                        "server.target (server.id=triton)"),
                 List.of("metrics", "org.tritonosgi.metrics", "DISABLED", "0.0.0.0:8002", "",
                         "server.target (server.id=*)")), rows(out));
     }

@@ -1,0 +1,54 @@
+package org.tritonosgi.http.internal;
+
+import java.util.Map;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.tritonosgi.api.InferenceServer;
+
+/**
+ * One more KServe HTTP frontend, created for each factory configuration of {@value #FACTORY_PID} (for
+ * example one public and one restricted frontend, or one per engine chosen with {@code server.target}). It takes
+ * the same properties as PID {@code org.tritonosgi.http} and behaves the same way; only the
+ * PID named in error messages differs.
+ */
+@Component(name = HttpFrontendInstance.FACTORY_PID, service = {}, immediate = true,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = HttpConfig.class, factory = true)
+public final class HttpFrontendInstance {
+
+    static final String FACTORY_PID = "org.tritonosgi.http.instance";
+
+    private final HttpServer server;
+
+    @Activate
+    public HttpFrontendInstance(HttpConfig config, Map<String, Object> properties,
+            @Reference(name = "server") InferenceServer inferenceServer) {
+        try {
+            this.server = HttpFrontend.start(HttpSettings.from(config), inferenceServer);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw renamed(e, String.valueOf(properties.get(Constants.SERVICE_PID)));
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        HttpFrontend.stop(server);
+    }
+
+    /** The settings and the server name the singleton PID in their messages; name this configuration instead. */
+    static RuntimeException renamed(RuntimeException e, String pid) {
+        String singleton = "PID " + HttpSettings.PID + ":";
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (!message.startsWith(singleton)) {
+            return e;
+        }
+        String text = "PID " + pid + ":" + message.substring(singleton.length());
+        return e instanceof IllegalStateException ? new IllegalStateException(text, e)
+                : new IllegalArgumentException(text, e);
+    }
+}
