@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.tritonosgi.api.InferenceServer;
+import org.tritonosgi.api.frontend.FactoryPids;
 
 /**
  * One more KServe HTTP frontend, created for each factory configuration of {@value #FACTORY_PID} (for
@@ -31,24 +32,12 @@ public final class HttpFrontendInstance {
         try {
             this.server = HttpFrontend.start(HttpSettings.from(config), inferenceServer);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw renamed(e, String.valueOf(properties.get(Constants.SERVICE_PID)));
+            throw FactoryPids.renamed(e, HttpSettings.PID, String.valueOf(properties.get(Constants.SERVICE_PID)));
         }
     }
 
     @Deactivate
     void deactivate() {
         HttpFrontend.stop(server);
-    }
-
-    /** The settings and the server name the singleton PID in their messages; name this configuration instead. */
-    static RuntimeException renamed(RuntimeException e, String pid) {
-        String singleton = "PID " + HttpSettings.PID + ":";
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        if (!message.startsWith(singleton)) {
-            return e;
-        }
-        String text = "PID " + pid + ":" + message.substring(singleton.length());
-        return e instanceof IllegalStateException ? new IllegalStateException(text, e)
-                : new IllegalArgumentException(text, e);
     }
 }
