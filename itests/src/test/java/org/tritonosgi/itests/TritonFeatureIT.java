@@ -272,14 +272,26 @@ public class TritonFeatureIT {
         assertSeedRoundTrip(httpPort());
     }
 
+    /** Our thread pools all name their threads triton-*; none may outlive the feature. */
+    private static List<String> tritonThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("triton-")).sorted().toList();
+    }
+
     @Test
     public void uninstallingTheFeatureClosesThePortAndInstallingServesAgain() throws Exception {
         await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
+        assertFalse("the running feature has triton-* threads, so the check below can fail", tritonThreads().isEmpty());
         EnumSet<FeaturesService.Option> noRefresh = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
 
         features.uninstallFeature("triton", noRefresh);
         try {
             await("the HTTP port closes", TIMEOUT, () -> !listening(httpPort()));
+            try {
+                await("no triton-* thread is left after uninstall", TIMEOUT, () -> tritonThreads().isEmpty());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; still alive: " + tritonThreads(), e);
+            }
             for (Bundle bundle : context.getBundles()) {
                 assertFalse("no triton bundle is left after uninstall: " + bundle.getSymbolicName(),
                         bundle.getSymbolicName().startsWith("org.tritonosgi."));
