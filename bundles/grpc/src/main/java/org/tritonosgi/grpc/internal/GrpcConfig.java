@@ -4,7 +4,10 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
-/** Configuration of PID {@code org.tritonosgi.grpc}; names and defaults follow Triton's KServeGrpc options. */
+/**
+ * Configuration of PID {@code org.tritonosgi.grpc} and of each factory configuration of
+ * {@code org.tritonosgi.grpc.instance}; names and defaults follow Triton's KServeGrpc options.
+ */
 @ObjectClassDefinition(name = "Triton gRPC frontend",
         description = "Serves the KServe v2 gRPC protocol (inference.GRPCInferenceService) for one InferenceServer.")
 @interface GrpcConfig {

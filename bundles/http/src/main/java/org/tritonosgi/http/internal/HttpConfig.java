@@ -3,7 +3,10 @@ package org.tritonosgi.http.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Configuration of PID {@code org.tritonosgi.http}; names and defaults follow Triton's KServeHttp options. */
+/**
+ * Configuration of PID {@code org.tritonosgi.http} and of each factory configuration of
+ * {@code org.tritonosgi.http.instance}; names and defaults follow Triton's KServeHttp options.
+ */
 @ObjectClassDefinition(name = "Triton HTTP frontend",
         description = "Serves the KServe v2 HTTP/REST protocol for one InferenceServer.")
 @interface HttpConfig {
