@@ -27,7 +27,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -196,8 +195,7 @@ public class TritonFeatureIT {
     @Test
     public void changingThePortMovesTheServerWithoutRestartingTheEngine() throws Exception {
         await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
-        ServiceReference<InferenceServer> before = context.getServiceReference(InferenceServer.class);
-        Object engineServiceId = before.getProperty("service.id");
+        Object engineServiceId = engineServiceId("triton");
         int spare = TritonKaraf.port(TritonKaraf.SPARE_PORT);
         org.osgi.service.cm.Configuration http = configurationAdmin.getConfiguration("org.tritonosgi.http", null);
         Dictionary<String, Object> properties = http.getProperties();
@@ -209,8 +207,7 @@ public class TritonFeatureIT {
             await("HTTP answers on the new port " + spare, TIMEOUT, () -> ready(spare));
             await("the old port closes", TIMEOUT, () -> !listening(httpPort()));
             assertSeedRoundTrip(spare);
-            assertEquals("the engine kept its service registration", engineServiceId,
-                    context.getServiceReference(InferenceServer.class).getProperty("service.id"));
+            assertEquals("the engine kept its service registration", engineServiceId, engineServiceId("triton"));
         } finally {
             properties.put("port", originalPort);
             http.update(properties);
@@ -269,6 +266,80 @@ public class TritonFeatureIT {
             restricted.delete();
         }
         await("deleting the factory configuration closes port " + spare, TIMEOUT, () -> !listening(spare));
+        assertSeedRoundTrip(httpPort());
+    }
+
+    /**
+     * The service.id of the engine registered under this server.id. By name, not class: after the uninstall test
+     * reinstalls the feature, the engine implements the new api bundle's InferenceServer, not the probe's.
+     */
+    private Object engineServiceId(String serverId) throws Exception {
+        var engines = context.getAllServiceReferences(InferenceServer.class.getName(),
+                "(server.id=" + serverId + ")");
+        assertEquals("engines with server.id " + serverId, 1, engines == null ? 0 : engines.length);
+        return engines[0].getProperty("service.id");
+    }
+
+    @Test
+    public void aSecondEngineFromAFactoryConfigurationServesThroughItsOwnFrontend() throws Exception {
+        await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
+        Object defaultEngine = engineServiceId("triton");
+        Object repository = configurationAdmin.getConfiguration("org.tritonosgi.embedded", null).getProperties()
+                .get("model.repository");
+        int spare = TritonKaraf.port(TritonKaraf.SPARE_PORT);
+        org.osgi.service.cm.Configuration engine =
+                configurationAdmin.getFactoryConfiguration("org.tritonosgi.embedded.instance", "second", "?");
+        org.osgi.service.cm.Configuration clash =
+                configurationAdmin.getFactoryConfiguration("org.tritonosgi.embedded.instance", "clash", "?");
+        org.osgi.service.cm.Configuration frontend =
+                configurationAdmin.getFactoryConfiguration("org.tritonosgi.http.instance", "second", "?");
+        try {
+            Hashtable<String, Object> engineProperties = new Hashtable<>();
+            engineProperties.put("server.id", "second");
+            engineProperties.put("model.repository", repository);
+            engineProperties.put("model.control.mode", "explicit");
+            engineProperties.put("startup.models", new String[] {"identity_fp32"});
+            engineProperties.put("exit.timeout", 5);
+            engine.update(engineProperties);
+            Hashtable<String, Object> frontendProperties = new Hashtable<>();
+            frontendProperties.put("address", "127.0.0.1");
+            frontendProperties.put("port", spare);
+            frontendProperties.put("server.target", "(server.id=second)");
+            frontend.update(frontendProperties);
+
+            await("the second engine's frontend answers on port " + spare, TIMEOUT, () -> ready(spare));
+            String metadata = send(spare, "/v2", null).body();
+            assertTrue(metadata, metadata.contains("\"name\":\"second\""));
+            String index = send(spare, "/v2/repository/index", "{\"ready\":true}").body();
+            assertTrue(index, index.contains("\"identity_fp32\"") && !index.contains("\"identity\""));
+            assertTrue(send(httpPort(), "/v2", null).body().contains("\"name\":\"triton\""));
+            assertSeedRoundTrip(httpPort());
+
+            Hashtable<String, Object> sameId = new Hashtable<>();
+            sameId.put("model.repository", repository);
+            clash.update(sameId);
+            String clashPid = clash.getPid();
+            await("an engine reusing server.id triton fails", TIMEOUT,
+                    () -> failureOf("org.tritonosgi.embedded.instance", clashPid) != null);
+            String failure = failureOf("org.tritonosgi.embedded.instance", clashPid);
+            assertTrue(failure, failure.contains("PID " + clashPid + ": invalid value 'triton' for property "
+                    + "'server.id': expected a name no other engine uses"));
+
+            engineProperties.put("startup.models", new String[] {"identity"});
+            engine.update(engineProperties);
+            await("the reconfigured second engine serves identity on port " + spare, TIMEOUT, () -> ready(spare)
+                    && send(spare, "/v2/repository/index", "{\"ready\":true}").body().contains("\"identity\""));
+            assertSeedRoundTrip(spare);
+            assertEquals("the default engine was not restarted", defaultEngine, engineServiceId("triton"));
+        } finally {
+            frontend.delete();
+            clash.delete();
+            engine.delete();
+        }
+        await("deleting the configurations closes port " + spare, TIMEOUT, () -> !listening(spare));
+        await("the second engine's threads end", TIMEOUT, () -> tritonThreads().stream()
+                .noneMatch(name -> name.startsWith("triton-embedded-second-")));
+        assertEquals(defaultEngine, engineServiceId("triton"));
         assertSeedRoundTrip(httpPort());
     }
 

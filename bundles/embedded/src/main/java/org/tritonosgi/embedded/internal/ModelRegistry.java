@@ -61,7 +61,7 @@ final class ModelRegistry {
                     Path dir = found.get(name);
                     if (dir == null) {
                         LOG.warn("PID {}: startup model '{}' (property startup.models) is not in the repositories {}",
-                                Settings.PID, name, settings.repositories());
+                                settings.pid(), name, settings.repositories());
                     } else {
                         replace(name, loader.load(name, dir, null));
                     }
@@ -86,7 +86,7 @@ final class ModelRegistry {
         for (Path repository : settings.repositories()) {
             if (!Files.isDirectory(repository)) {
                 LOG.warn("PID {}: model repository '{}' (property model.repository) is not a directory; skipped",
-                        Settings.PID, repository);
+                        settings.pid(), repository);
                 continue;
             }
             try (Stream<Path> children = Files.list(repository)) {
@@ -99,7 +99,7 @@ final class ModelRegistry {
                     }
                 }
             } catch (IOException e) {
-                LOG.warn("PID {}: cannot list model repository '{}': {}", Settings.PID, repository, e.toString());
+                LOG.warn("PID {}: cannot list model repository '{}': {}", settings.pid(), repository, e.toString());
             }
         }
         duplicates.keySet().forEach(found::remove);

@@ -221,6 +221,51 @@ class EmbeddedInferenceServerTest {
     }
 
     @Test
+    void factoryInstancesNeedAServerIdOfTheirOwnAndNameTheirOwnPid() {
+        String pid = EmbeddedInferenceServerInstance.FACTORY_PID + "~second";
+        var converter = org.osgi.util.converter.Converters.standardConverter();
+        EmbeddedConfig defaultId = converter.convert(java.util.Map.of("model.repository", "/a"))
+                .to(EmbeddedConfig.class);
+        IllegalArgumentException taken = assertThrows(IllegalArgumentException.class, () ->
+                EmbeddedInferenceServerInstance.settings(defaultId, pid, java.util.Set.of("core", "triton")));
+        assertEquals("PID " + pid + ": invalid value 'triton' for property 'server.id': expected a name no other "
+                + "engine uses (in use: core, triton); frontends select an engine by it in server.target",
+                taken.getMessage());
+
+        EmbeddedConfig badTimeout = converter.convert(java.util.Map.of("server.id", "second", "exit.timeout", -2))
+                .to(EmbeddedConfig.class);
+        IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class, () ->
+                EmbeddedInferenceServerInstance.settings(badTimeout, pid, java.util.Set.of("triton")));
+        assertEquals("PID " + pid + ": invalid value '-2' for property 'exit.timeout': expected seconds >= 0",
+                invalid.getMessage());
+
+        Settings settings = EmbeddedInferenceServerInstance.settings(converter.convert(
+                java.util.Map.of("server.id", "second")).to(EmbeddedConfig.class), pid, java.util.Set.of("triton"));
+        assertEquals("second", settings.serverId());
+        assertEquals(pid, settings.pid());
+    }
+
+    @Test
+    void twoEnginesSideBySideKeepTheirOwnModelsAndThreads() throws Exception {
+        TestRepository.model(repo, "identity", TestRepository.IDENTITY_BYTES, 1);
+        TestRepository.model(repo, "other",
+                TestRepository.IDENTITY_BYTES.replace("name: \"identity\"", "name: \"other\""), 1);
+        server = TestRepository.start(repo);
+        EmbeddedInferenceServer second = new EmbeddedInferenceServer(Settings.of(List.of(repo)).withServerId("second")
+                .withControlMode(Settings.ControlMode.EXPLICIT, "other"), "1.0.0");
+        try {
+            assertEquals("second", second.metadata().name());
+            assertEquals(List.of("other"), second.index(true).stream().map(ModelIndexEntry::name).toList(),
+                    second.index(false).toString());
+            assertEquals(List.of("identity", "other"), server.index(true).stream().map(ModelIndexEntry::name).toList());
+        } finally {
+            second.deactivate();
+        }
+        assertFalse(second.isLive());
+        assertTrue(server.isReady(), "stopping the second engine leaves the first one serving");
+    }
+
+    @Test
     void sharedExampleRepositoryServesRogerRogerThroughOnnxRuntime() throws Exception {
         Path example = Path.of(System.getProperty("tritonosgi.shared.dir", "../../../shared"))
                 .resolve("models/example_model_repository");

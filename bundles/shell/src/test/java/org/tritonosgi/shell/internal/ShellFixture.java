@@ -23,10 +23,7 @@ final class ShellFixture implements AutoCloseable {
     ShellFixture(Path repo, String serverId, String... startupModels) {
         Settings defaults = Settings.of(List.of(repo)).withExitTimeout(Duration.ofSeconds(5))
                 .withControlMode(Settings.ControlMode.EXPLICIT, startupModels);
-        engine = new EmbeddedInferenceServer(new Settings(defaults.repositories(), serverId, defaults.controlMode(),
-                defaults.startupModels(), defaults.pollInterval(), defaults.strictModelConfig(),
-                defaults.strictReadiness(), defaults.exitTimeout(), defaults.executionThreads(),
-                defaults.intraOpThreads(), defaults.defaultMaxBatchSize()), "1.2.3");
+        engine = new EmbeddedInferenceServer(defaults.withServerId(serverId), "1.2.3");
     }
 
     @Override
