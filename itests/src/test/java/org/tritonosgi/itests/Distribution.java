@@ -107,8 +107,13 @@ final class Distribution implements AutoCloseable {
     }
 
     boolean ready() {
+        return ready(httpPort);
+    }
+
+    /** Whether HTTP on this port answers ready. */
+    static boolean ready(int port) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/v2/health/ready")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (Exception e) {

@@ -22,7 +22,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.Test;
 import org.tritonosgi.grpc.internal.proto.GRPCInferenceServiceGrpc;
 import org.tritonosgi.grpc.internal.proto.InferTensorContents;
@@ -31,8 +33,9 @@ import org.tritonosgi.grpc.internal.proto.ModelInferResponse;
 
 /**
  * A running distribution, while 32 HTTP and 32 gRPC clients send the seed's request: the engine bundle is stopped
- * and started, the api bundle refreshed (restarting everything that uses it), and the triton feature uninstalled
- * and installed again. Every request gets the right answer, 503 / UNAVAILABLE, or a refused connection while the
+ * and started, the api bundle refreshed (restarting everything that uses it), the HTTP and gRPC ports moved and
+ * moved back (the clients follow once the new port answers, as behind a load balancer), and the triton feature
+ * uninstalled and installed again. Every request gets the right answer, 503 / UNAVAILABLE, or a refused connection while the
  * ports are closed; none gets a wrong answer, another error or hangs; Karaf's log holds no ERROR.
  */
 public class LifecycleUnderLoadIT {
@@ -49,6 +52,9 @@ public class LifecycleUnderLoadIT {
     private final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
     private final List<String> others = new CopyOnWriteArrayList<>();
     private final AtomicBoolean loading = new AtomicBoolean(true);
+    /** Where the clients send: the ports move during the test. */
+    private final AtomicInteger httpTarget = new AtomicInteger();
+    private final AtomicReference<ManagedChannel> grpcTarget = new AtomicReference<>();
 
     private void count(Outcome outcome, String detail) {
         counts.get(outcome).incrementAndGet();
@@ -69,12 +75,12 @@ public class LifecycleUnderLoadIT {
         }
     }
 
-    private void httpClient(int port) {
+    private void httpClient() {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/v2/models/identity/infer")).timeout(REQUEST_LIMIT).POST(HttpRequest.BodyPublishers.ofString(SEED))
-                .build();
         while (loading.get()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpTarget.get()
+                    + "/v2/models/identity/infer")).timeout(REQUEST_LIMIT)
+                    .POST(HttpRequest.BodyPublishers.ofString(SEED)).build();
             try {
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && response.body().contains("\"data\":[\"Roger Roger\"]")) {
@@ -94,14 +100,14 @@ public class LifecycleUnderLoadIT {
         }
     }
 
-    private void grpcClient(ManagedChannel channel) {
-        var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+    private void grpcClient() {
         ModelInferRequest request = ModelInferRequest.newBuilder().setModelName("identity")
                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("INPUT0").setDatatype("BYTES")
                         .addShape(1).addShape(1).setContents(InferTensorContents.newBuilder()
                                 .addBytesContents(ByteString.copyFromUtf8("Roger Roger")))).build();
         while (loading.get()) {
             try {
+                var stub = GRPCInferenceServiceGrpc.newBlockingStub(grpcTarget.get());
                 ModelInferResponse response = stub.withDeadlineAfter(REQUEST_LIMIT.toMillis(), TimeUnit.MILLISECONDS)
                         .modelInfer(request);
                 ByteString raw = response.getRawOutputContents(0);
@@ -139,6 +145,37 @@ public class LifecycleUnderLoadIT {
         System.out.println("after '" + (down == null ? "" : down + "' and '") + up + "': " + counts);
     }
 
+    private static ManagedChannel channel(int port) {
+        return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    /**
+     * Moves HTTP and gRPC to these ports with config:property-set, waits until the old ports close and the new ones
+     * answer, points the clients there, then waits until 200 more requests were answered.
+     */
+    private void movePorts(Distribution karaf, int http, int grpc) throws Exception {
+        int oldHttp = httpTarget.get();
+        karaf.shell("config:property-set -p org.tritonosgi.http port " + http, "HTTP moves from " + oldHttp + " to "
+                + http, () -> Distribution.ready(http) && !TritonKaraf.listening(oldHttp));
+        httpTarget.set(http);
+        ManagedChannel old = grpcTarget.get();
+        int oldGrpc = grpcPort(old);
+        karaf.shell("config:property-set -p org.tritonosgi.grpc port " + grpc, "gRPC moves from " + oldGrpc + " to "
+                + grpc, () -> TritonKaraf.listening(grpc) && !TritonKaraf.listening(oldGrpc));
+        grpcTarget.set(channel(grpc));
+        old.shutdown();
+        long before = answered();
+        TritonKaraf.await("200 more requests answered on ports " + http + " and " + grpc, Duration.ofSeconds(60),
+                () -> answered() >= before + 200);
+        assertTrue("the old channel ends", old.awaitTermination(REQUEST_LIMIT.toSeconds(), TimeUnit.SECONDS));
+        System.out.println("after moving to ports " + http + " and " + grpc + ": " + counts);
+    }
+
+    private static int grpcPort(ManagedChannel channel) {
+        String authority = channel.authority();
+        return Integer.parseInt(authority.substring(authority.lastIndexOf(':') + 1));
+    }
+
     @Test
     public void stoppingRefreshingAndReinstallingUnderLoadLosesAndBreaksNothing() throws Exception {
         for (Outcome outcome : Outcome.values()) {
@@ -147,24 +184,27 @@ public class LifecycleUnderLoadIT {
         try (Distribution karaf = new Distribution("lifecycle-it")) {
             karaf.start(Duration.ofSeconds(120));
             TritonKaraf.await("gRPC listens", Duration.ofSeconds(60), () -> TritonKaraf.listening(karaf.grpcPort));
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", karaf.grpcPort).usePlaintext().build();
+            httpTarget.set(karaf.httpPort);
+            grpcTarget.set(channel(karaf.grpcPort));
             List<Thread> clients = new ArrayList<>();
             for (int i = 0; i < 32; i++) {
-                clients.add(new Thread(() -> httpClient(karaf.httpPort), "http-client-" + i));
-                clients.add(new Thread(() -> grpcClient(channel), "grpc-client-" + i));
+                clients.add(new Thread(this::httpClient, "http-client-" + i));
+                clients.add(new Thread(this::grpcClient, "grpc-client-" + i));
             }
             clients.forEach(Thread::start);
             try {
                 TritonKaraf.await("200 requests answered", Duration.ofSeconds(60), () -> answered() >= 200);
                 cycle(karaf, "bundle:stop org.tritonosgi.embedded", "bundle:start org.tritonosgi.embedded");
                 cycle(karaf, null, "bundle:refresh org.tritonosgi.api");
+                movePorts(karaf, Integer.parseInt(TritonKaraf.freePort()), Integer.parseInt(TritonKaraf.freePort()));
+                movePorts(karaf, karaf.httpPort, karaf.grpcPort);
                 cycle(karaf, "feature:uninstall triton", "feature:install triton");
             } finally {
                 loading.set(false);
                 for (Thread client : clients) {
                     client.join(REQUEST_LIMIT.toMillis() + 5000);
                 }
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                grpcTarget.get().shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
             System.out.println("stop/start under load, outcomes: " + counts);
             assertEquals("no request got a wrong answer, another error or hung: " + others, 0,
