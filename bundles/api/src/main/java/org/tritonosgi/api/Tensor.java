@@ -35,7 +35,13 @@ public final class Tensor {
         this.data = data.slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         long elements = elementCount(name, this.shape);
         if (dataType.isFixedSize()) {
-            long expected = Math.multiplyExact(elements, (long) dataType.elementSize());
+            long expected;
+            try {
+                expected = Math.multiplyExact(elements, (long) dataType.elementSize());
+            } catch (ArithmeticException overflow) {
+                throw TritonException.invalidArg("tensor '" + name + "' of datatype " + dataType + " and shape "
+                        + Arrays.toString(this.shape) + " needs more bytes than fit in 64 bits");
+            }
             if (expected != this.data.remaining()) {
                 throw TritonException.invalidArg("tensor '" + name + "' of datatype " + dataType + " and shape "
                         + Arrays.toString(this.shape) + " needs " + expected + " bytes of data, got "

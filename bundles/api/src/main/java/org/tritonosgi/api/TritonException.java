@@ -41,7 +41,8 @@ public class TritonException extends RuntimeException {
 
     /**
      * The TritonException behind a failure from a {@code CompletionStage}, or an INTERNAL one wrapping it;
-     * unwraps {@code CompletionException} and {@code ExecutionException}.
+     * unwraps {@code CompletionException} and {@code ExecutionException}. The INTERNAL one's message names no
+     * class or detail (clients must not learn the server's internals); frontends log its cause.
      */
     public static TritonException of(Throwable failure) {
         Throwable t = failure;
@@ -52,6 +53,6 @@ public class TritonException extends RuntimeException {
         if (t instanceof TritonException triton) {
             return triton;
         }
-        return new TritonException(Code.INTERNAL, "internal error: " + t, t);
+        return new TritonException(Code.INTERNAL, "internal error (the server log has the details)", t);
     }
 }

@@ -1,10 +1,11 @@
 /**
  * Policy shared by the frontends: Triton's restricted endpoint groups and the header each one requires, parsed
  * once from Triton's {@code <group>[,<group>...]:<header>=<value>} entries, so HTTP and gRPC enforce the same rules;
- * and (1.1.0) error messages of extra frontends made from factory configurations.
+ * (1.1.0) error messages of extra frontends made from factory configurations; and (1.2.0) the one check of model
+ * names taken from requests.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.tritonosgi.api.frontend;
 
 import org.osgi.annotation.bundle.Export;
