@@ -94,8 +94,11 @@ final class ModelRegistry {
                     String name = dir.getFileName().toString();
                     Path earlier = found.putIfAbsent(name, dir);
                     if (earlier != null) {
-                        duplicates.put(name, "model '" + name + "' appears in " + earlier.getParent() + " and "
-                                + repository + "; model names must be unique across repositories");
+                        // positions, not paths: the reason reaches clients through the repository index
+                        duplicates.put(name, "model '" + name + "' appears in model.repository entries "
+                                + (settings.repositories().indexOf(earlier.getParent()) + 1) + " and "
+                                + (settings.repositories().indexOf(repository) + 1)
+                                + "; model names must be unique across repositories");
                     }
                 }
             } catch (IOException e) {
@@ -191,8 +194,8 @@ final class ModelRegistry {
         if (options.configJson().isEmpty()) {
             Path dir = scan().found().get(name);
             if (dir == null) {
-                throw TritonException.invalidArg("failed to load '" + name + "', no model folder of that name in "
-                        + settings.repositories());
+                throw TritonException.invalidArg("failed to load '" + name + "': no model folder of that name in "
+                        + "the model repository");
             }
             return loader.load(name, dir, null);
         }
@@ -205,8 +208,8 @@ final class ModelRegistry {
         if (options.files().isEmpty()) {
             Path dir = scan().found().get(name);
             if (dir == null) {
-                throw TritonException.invalidArg("failed to load '" + name + "', no model folder of that name in "
-                        + settings.repositories() + " and no files given");
+                throw TritonException.invalidArg("failed to load '" + name + "': no model folder of that name in "
+                        + "the model repository, and no files given");
             }
             return loader.load(name, dir, override);
         }

@@ -18,6 +18,7 @@ import org.tritonosgi.api.ServerMetadata;
 import org.tritonosgi.api.TensorMetadata;
 import org.tritonosgi.api.TritonException;
 import org.tritonosgi.api.config.ModelConfigJson;
+import org.tritonosgi.api.frontend.ModelNames;
 import org.tritonosgi.api.frontend.Restrictions;
 
 /** Routes each request to its endpoint after the restricted-API check; every failure becomes a JSON error. */
@@ -54,6 +55,9 @@ final class Endpoints {
             }
             if (!route.endpoint().methods.contains(request.method())) {
                 return Reply.of(Responses.error(alloc, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed"));
+            }
+            if (route.model() != null) {
+                ModelNames.check(route.model());
             }
             ByteBuf body = request.content();
             return switch (route.endpoint()) {

@@ -1,12 +1,23 @@
 package org.tritonosgi.http.internal;
 
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,13 +39,51 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     /**
-     * An aggregator that never consolidates: past its default 1024 components it would copy the whole body so far
-     * into a new buffer, and a large body read in small pieces would be copied again and again.
+     * An aggregator that never consolidates (past its default 1024 components it would copy the whole body so far
+     * into a new buffer, and a large body read in small pieces would be copied again and again); that answers a
+     * body past max.input.size, announced or decompressed, with 413 and a JSON error naming the limit (Netty's own
+     * answer has an empty body), then closes, reading no more of it; and that tells the request handler when the
+     * client half-closes in the middle of a request (Netty's decoder then drops the partial request silently).
      */
-    private static HttpObjectAggregator aggregator(int maxInputSize) {
-        HttpObjectAggregator aggregator = new HttpObjectAggregator(maxInputSize);
-        aggregator.setMaxCumulationBufferComponents(Integer.MAX_VALUE);
-        return aggregator;
+    private static final class BoundedAggregator extends HttpObjectAggregator {
+
+        private final int maxInputSize;
+        private boolean partial;
+
+        BoundedAggregator(int maxInputSize) {
+            super(maxInputSize);
+            this.maxInputSize = maxInputSize;
+            setMaxCumulationBufferComponents(Integer.MAX_VALUE);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
+            if (msg instanceof HttpMessage) {
+                partial = true;
+            }
+            if (msg instanceof LastHttpContent) {
+                partial = false;
+            }
+            super.decode(ctx, msg, out);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof ChannelInputShutdownEvent && partial) {
+                partial = false;
+                ctx.fireUserEventTriggered(RequestHandler.CUT_SHORT);
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "the request body is larger than max.input.size (" + maxInputSize + " bytes, counted after "
+                            + "decompression)");
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override
@@ -45,7 +94,7 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                 .addLast("compressor", new HttpContentCompressor())
                 .addLast("decompressor", new HttpContentDecompressor(0))
-                .addLast("aggregator", aggregator(server.settings().maxInputSize()))
+                .addLast("aggregator", new BoundedAggregator(server.settings().maxInputSize()))
                 .addLast("handler", new RequestHandler(server));
     }
 }

@@ -213,16 +213,16 @@ final class InferRequestDecoder {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (field) {
-                case "name" -> input.name = Json.string(parser, value, "input " + index + " 'name'");
-                case "datatype" -> dataType = Json.string(parser, value, "input " + index + " 'datatype'");
-                case "shape" -> shape = Json.nonNegativeLongs(parser, value, "input " + index + " 'shape'");
+                case "name" -> input.name = Json.string(parser, value, label(input, index) + " 'name'");
+                case "datatype" -> dataType = Json.string(parser, value, label(input, index) + " 'datatype'");
+                case "shape" -> shape = Json.nonNegativeLongs(parser, value, label(input, index) + " 'shape'");
                 case "data" -> input.data = JsonValues.read(parser, input.name == null ? "#" + index : input.name);
                 case "parameters" -> readInputParameters(parser, value, input, index);
                 default -> parser.skipChildren();
             }
         }
         if (input.name == null || input.name.isEmpty()) {
-            throw TritonException.invalidArg("input " + index + " has no 'name'");
+            throw TritonException.invalidArg(label(input, index) + " has no 'name'");
         }
         if (dataType == null) {
             throw TritonException.invalidArg("input '" + input.name + "' has no 'datatype'");
@@ -256,23 +256,28 @@ final class InferRequestDecoder {
         return input;
     }
 
+    /** How messages name an input: by its name once read, else by its place in 'inputs'. */
+    private static String label(PendingInput input, int index) {
+        return input.name == null ? "input " + index : "input '" + input.name + "'";
+    }
+
     private static void readInputParameters(JsonParser parser, JsonToken value, PendingInput input, int index)
             throws IOException {
-        expect(parser, value, JsonToken.START_OBJECT, "input " + index + " 'parameters'");
+        expect(parser, value, JsonToken.START_OBJECT, label(input, index) + " 'parameters'");
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = parser.currentName();
             JsonToken token = parser.nextToken();
             switch (key) {
                 case "binary_data_size" -> {
-                    long size = Json.nonNegativeLong(parser, token, "input " + index + " binary_data_size");
+                    long size = Json.nonNegativeLong(parser, token, label(input, index) + " binary_data_size");
                     if (size > Integer.MAX_VALUE) {
-                        throw TritonException.invalidArg("input " + index + " binary_data_size " + size
+                        throw TritonException.invalidArg(label(input, index) + " binary_data_size " + size
                                 + " is larger than the request can be");
                     }
                     input.binarySize = size;
                 }
                 case "shared_memory_region" ->
-                        input.sharedMemoryRegion = Json.string(parser, token, "input " + index + " shared_memory_region");
+                        input.sharedMemoryRegion = Json.string(parser, token, label(input, index) + " shared_memory_region");
                 default -> parser.skipChildren();
             }
         }

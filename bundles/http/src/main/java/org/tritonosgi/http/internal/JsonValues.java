@@ -71,7 +71,7 @@ final class JsonValues {
         switch (token) {
             case START_ARRAY -> readArray(parser, depth + 1);
             case VALUE_NUMBER_INT -> readInteger(parser);
-            case VALUE_NUMBER_FLOAT -> add(FLOAT, Double.doubleToRawLongBits(parser.getDoubleValue()));
+            case VALUE_NUMBER_FLOAT -> readFloat(parser);
             case VALUE_TRUE -> add(BOOL, 1);
             case VALUE_FALSE -> add(BOOL, 0);
             case VALUE_STRING -> {
@@ -81,6 +81,15 @@ final class JsonValues {
             default -> throw TritonException.invalidArg("input '" + input + "': element " + size
                     + " of 'data' is " + describe(token) + "; expected a number, bool or string");
         }
+    }
+
+    private void readFloat(JsonParser parser) throws IOException {
+        double value = parser.getDoubleValue();
+        if (Double.isInfinite(value)) {
+            throw TritonException.invalidArg("input '" + input + "': element " + size + " of 'data' (" + parser.getText()
+                    + ") is out of the range of a 64-bit float");
+        }
+        add(FLOAT, Double.doubleToRawLongBits(value));
     }
 
     private void readInteger(JsonParser parser) throws IOException {
@@ -122,8 +131,11 @@ final class JsonValues {
         if (type == DataType.BYTES) {
             return encodeStrings();
         }
-        ByteBuffer buffer = ByteBuffer.allocate(Math.multiplyExact(size, type.elementSize()))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        if ((long) size * type.elementSize() > Integer.MAX_VALUE) {
+            throw TritonException.invalidArg("input '" + input + "': " + size + " elements of " + type
+                    + " are more than one request can carry");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(size * type.elementSize()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < size; i++) {
             switch (type) {
                 case BOOL -> buffer.put((byte) bool(i));
@@ -151,7 +163,11 @@ final class JsonValues {
                 throw mismatch(i, DataType.BYTES, "a string");
             }
             encoded[i] = strings.get((int) values[i]).getBytes(StandardCharsets.UTF_8);
-            total = Math.addExact(total, 4 + encoded[i].length);
+            if ((long) total + 4 + encoded[i].length > Integer.MAX_VALUE) {
+                throw TritonException.invalidArg("input '" + input + "': the strings of 'data' are more than one "
+                        + "request can carry");
+            }
+            total += 4 + encoded[i].length;
         }
         ByteBuffer buffer = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         for (byte[] element : encoded) {

@@ -8,7 +8,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -34,10 +36,19 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
     private static final int MAX_QUEUED = 16;
 
+    /** User event: the client half-closed in the middle of a request (see HttpInitializer's aggregator). */
+    static final Object CUT_SHORT = new Object() {
+        @Override
+        public String toString() {
+            return "request cut short";
+        }
+    };
+
     private final HttpServer server;
     private final Queue<FullHttpRequest> queued = new ArrayDeque<>();
     private boolean busy;
     private boolean inputShutdown;
+    private boolean cutShort;
 
     RequestHandler(HttpServer server) {
         this.server = server;
@@ -134,14 +145,35 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
         busy = false;
         server.requestFinished();
-        if (!keepOpen || (inputShutdown && queued.isEmpty())) {
+        if (!keepOpen) {
             ctx.channel().close();
+            return;
+        }
+        if (inputShutdown && queued.isEmpty()) {
+            closeAfterInput(ctx);
             return;
         }
         if (!ctx.channel().config().isAutoRead() && queued.size() < MAX_QUEUED) {
             ctx.channel().config().setAutoRead(true);
         }
         next(ctx);
+    }
+
+    /**
+     * The client's input has ended and every complete request is answered: closes, answering first the request the
+     * client cut short (its headers promised more body than came) with 400, so it learns why.
+     */
+    private void closeAfterInput(ChannelHandlerContext ctx) {
+        if (!cutShort) {
+            ctx.close();
+            return;
+        }
+        cutShort = false;
+        FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
+                "the request ended before its body was complete (the client closed its side after fewer bytes than "
+                        + "Content-Length or the chunked encoding announced)");
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A client that half-closes after its requests still gets every response, then the connection closes. */
@@ -152,10 +184,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                 LOG.debug("Triton HTTP frontend: closing silent connection from {}", ctx.channel().remoteAddress());
                 ctx.close();
             }
+        } else if (event == CUT_SHORT) {
+            cutShort = true;
         } else if (event instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             if (!busy && queued.isEmpty()) {
-                ctx.close();
+                closeAfterInput(ctx);
             }
         }
         ctx.fireUserEventTriggered(event);
@@ -174,6 +208,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("Triton HTTP frontend: closing connection from {}: {}", ctx.channel().remoteAddress(),
                 cause.toString());
+        if (cause instanceof DecompressionException && !busy && queued.isEmpty() && ctx.channel().isActive()) {
+            // the body being read is not gzip/deflate data as its Content-Encoding says: answer, then close
+            FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
+                    "the request body could not be decompressed as its Content-Encoding says");
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         ctx.close();
     }
 }

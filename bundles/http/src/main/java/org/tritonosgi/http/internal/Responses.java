@@ -9,10 +9,14 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tritonosgi.api.TritonException;
 
 /** Builds responses, and holds the one table mapping Triton error codes to HTTP statuses. */
 final class Responses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
 
     private Responses() {
     }
@@ -29,6 +33,9 @@ final class Responses {
     }
 
     static FullHttpResponse error(ByteBufAllocator alloc, TritonException error) {
+        if (error.code() == TritonException.Code.INTERNAL && error.getCause() != null) {
+            LOG.warn("Triton HTTP frontend: answering 500 for an internal error", error.getCause());
+        }
         return error(alloc, status(error.code()), error.getMessage());
     }
 

@@ -249,7 +249,7 @@ class HttpProtocolTest {
                 400, "'INPUT0'", "1 elements", "holds 2");
         assertError(post("/v2/models/identity/infer",
                 "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,-1],\"datatype\":\"BYTES\",\"data\":[\"a\"]}]}"),
-                400, "input 0 'shape' element 1");
+                400, "input 'INPUT0' 'shape' element 1");
         assertError(post("/v2/models/identity/infer",
                 "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[2],\"datatype\":\"BYTES\",\"data\":[\"a\",\"b\"]}]}"),
                 400, "unexpected shape for input 'INPUT0'");
