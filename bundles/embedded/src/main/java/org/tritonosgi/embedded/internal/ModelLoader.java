@@ -95,8 +95,8 @@ final class ModelLoader {
             try {
                 labels.put(output.getName(), Files.readAllLines(file));
             } catch (IOException e) {
-                throw TritonException.invalidArg("model '" + config.getName() + "': cannot read labels file " + file
-                        + " of output '" + output.getName() + "': " + e.getMessage());
+                throw TritonException.invalidArg("model '" + config.getName() + "': cannot read label_filename '"
+                        + output.getLabelFilename() + "' of output '" + output.getName() + "'");
             }
         }
         return labels;

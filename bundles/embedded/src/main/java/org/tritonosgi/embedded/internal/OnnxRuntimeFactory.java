@@ -43,9 +43,18 @@ final class OnnxRuntimeFactory implements BackendFactory {
         return liveValues.get();
     }
 
+    /**
+     * The model file of a version folder. default_model_filename can come from a client (a load request's config),
+     * so it must name something inside the version folder: an absolute path or one climbing out is refused.
+     */
     static Path modelFile(ModelConfig config, Path versionDir) {
         String name = config.getDefaultModelFilename().isEmpty() ? DEFAULT_FILE : config.getDefaultModelFilename();
-        Path file = versionDir.resolve(name);
+        Path folder = versionDir.normalize();
+        Path file = folder.resolve(name).normalize();
+        if (!file.startsWith(folder) || file.equals(folder)) {
+            throw TritonException.invalidArg("model '" + config.getName() + "': default_model_filename '" + name
+                    + "' must name a file inside the version folder");
+        }
         if (Files.isDirectory(file)) {
             file = file.resolve(DEFAULT_FILE);
         }
@@ -55,7 +64,10 @@ final class OnnxRuntimeFactory implements BackendFactory {
     private OrtSession open(ModelConfig config, Path versionDir) {
         Path file = modelFile(config, versionDir);
         if (!Files.isRegularFile(file)) {
-            throw TritonException.invalidArg("model '" + config.getName() + "': model file " + file + " not found");
+            // names relative to the version folder: the repository's location is not the client's business
+            throw TritonException.invalidArg("model '" + config.getName() + "': model file '"
+                    + versionDir.normalize().relativize(file) + "' not found in version folder "
+                    + versionDir.getFileName());
         }
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             int threads = threads(config);

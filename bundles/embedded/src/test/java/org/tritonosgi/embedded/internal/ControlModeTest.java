@@ -135,6 +135,16 @@ class ControlModeTest {
             assertTrue(error.getMessage().contains("'" + path + "'"), error.getMessage());
         }
         assertTrue(Files.notExists(repo.resolve("escape")));
+        Files.write(repo.resolve("outside.onnx"), onnx);
+        for (String file : List.of("../../outside.onnx", repo.resolve("outside.onnx").toString(), ".")) {
+            String escaping = config.replace("{\"platform\"", "{\"default_model_filename\": \""
+                    + file.replace("\\", "\\\\") + "\", \"platform\"");
+            TritonException error = failure(server.load("uploaded", new LoadOptions(Optional.of(escaping),
+                    Map.of("1/model.onnx", onnx))).toCompletableFuture());
+            assertEquals(TritonException.Code.INVALID_ARG, error.code(), file);
+            assertTrue(error.getMessage().contains("default_model_filename '" + file + "' must name a file inside"),
+                    error.getMessage());
+        }
         TritonException json = failure(server.load("uploaded", new LoadOptions(Optional.of("{\"max_batch\": 1}"),
                 Map.of())).toCompletableFuture());
         assertTrue(json.getMessage().contains("invalid 'config' JSON"), json.getMessage());

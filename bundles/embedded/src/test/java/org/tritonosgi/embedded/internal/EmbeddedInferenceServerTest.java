@@ -161,7 +161,7 @@ class EmbeddedInferenceServerTest {
                 .orElseThrow();
         assertEquals(ModelState.UNAVAILABLE, onnx.state());
         assertEquals(1, onnx.version());
-        assertTrue(onnx.reason().contains("model.onnx not found"), onnx.reason());
+        assertTrue(onnx.reason().contains("model file 'model.onnx' not found in version folder 1"), onnx.reason());
         assertEquals(1, server.index(true).size());
         assertFalse(server.isReady(), "strict readiness: an unavailable model makes the server not ready");
         assertTrue(server.isLive());

@@ -181,6 +181,11 @@ final class ControlEndpoints {
             Map<String, List<String>> update = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = Json.tree(body).fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> setting = it.next();
+                if ("trace_file".equals(setting.getKey()) && !setting.getValue().isNull()) {
+                    // a path chosen by the client would let it write any file the server can (as in Triton: 501)
+                    throw new TritonException(TritonException.Code.UNSUPPORTED,
+                            "trace_file cannot be set through the trace endpoint");
+                }
                 update.put(setting.getKey(), values(setting.getKey(), setting.getValue()));
             }
             settings = server.updateTraceSettings(model, update);

@@ -147,6 +147,10 @@ class HttpEndpointsTest {
     @Test
     void traceAndSharedMemoryAnswerWhatTheServerSupports() throws Exception {
         assertError(http.get("/v2/trace/setting"), 501, "trace");
+        assertError(http.post("/v2/trace/setting", "{\"trace_file\": \"/tmp/x\"}"), 501,
+                "trace_file cannot be set");
+        assertError(http.post("/v2/models/identity/trace/setting", "{\"trace_file\": \"../x\"}"), 501,
+                "trace_file cannot be set");
         assertError(http.get("/v2/models/nosuch/trace/setting"), 400, "'nosuch'");
         assertEquals("[]", text(http.get("/v2/systemsharedmemory/status")));
         assertEquals("[]", text(http.get("/v2/cudasharedmemory/status")));
