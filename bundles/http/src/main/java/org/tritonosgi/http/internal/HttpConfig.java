@@ -21,6 +21,27 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Set SO_REUSEPORT (Linux epoll only), so several servers may share the port.")
     boolean reuse_port() default false;
 
+    @AttributeDefinition(name = "Use TLS", description = "Serve HTTPS with the server certificate and key. The"
+            + " files are read when the frontend starts, so replaced files take effect at its next (re)start, for"
+            + " example after any configuration change.")
+    boolean use_ssl() default false;
+
+    @AttributeDefinition(name = "Server certificate",
+            description = "PEM file with the server certificate chain, the server's own certificate first.")
+    String server_cert() default "";
+
+    @AttributeDefinition(name = "Server key",
+            description = "PEM file with the server's unencrypted PKCS#8 private key (BEGIN PRIVATE KEY).")
+    String server_key() default "";
+
+    @AttributeDefinition(name = "Root certificate",
+            description = "PEM file with the CA certificates that client certificates must chain to (mutual TLS).")
+    String root_cert() default "";
+
+    @AttributeDefinition(name = "Mutual TLS",
+            description = "Require every client to present a certificate signed by the root certificate.")
+    boolean use_mutual_auth() default false;
+
     @AttributeDefinition(name = "Threads", description = "Netty event-loop threads serving connections.")
     int thread_count() default 8;
 

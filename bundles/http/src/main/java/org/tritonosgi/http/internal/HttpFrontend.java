@@ -37,7 +37,10 @@ public final class HttpFrontend {
     static HttpServer start(HttpSettings settings, InferenceServer inferenceServer) {
         HttpServer server = new HttpServer(inferenceServer, settings);
         server.start();
-        LOG.info("Triton HTTP frontend listening on {} for server '{}'", server.describe(), inferenceServer.id());
+        HttpSettings.Tls tls = settings.tls();
+        LOG.info("Triton HTTP frontend listening on {}://{}{} for server '{}'", tls == null ? "http" : "https",
+                server.describe(), tls != null && tls.mutual() ? " with client certificates required" : "",
+                inferenceServer.id());
         return server;
     }
 

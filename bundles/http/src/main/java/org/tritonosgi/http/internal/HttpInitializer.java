@@ -21,10 +21,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of each connection: a read-idle timer (a silent connection with no request in progress is closed,
- * so slow or stalled clients cannot hold connections forever), HTTP/1.1 codec with bounded line and header sizes, response compression as
- * Accept-Encoding asks, request decompression (gzip, deflate), an aggregator bounded by max.input.size after
- * decompression (so compressed bombs get 413 too), then the request handler.
+ * The pipeline of each connection: TLS first when use.ssl is on (from the context read at activation), a read-idle
+ * timer (a silent connection with no request in progress is closed, so slow or stalled clients cannot hold
+ * connections forever), HTTP/1.1 codec with bounded line and header sizes, response compression as Accept-Encoding
+ * asks, request decompression (gzip, deflate), an aggregator bounded by max.input.size after decompression (so
+ * compressed bombs get 413 too), then the request handler.
  */
 final class HttpInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -89,6 +90,10 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel channel) {
         server.connectionOpened(channel);
+        HttpSettings.Tls tls = server.settings().tls();
+        if (tls != null) {
+            channel.pipeline().addLast("tls", tls.context().newHandler(channel.alloc()));
+        }
         channel.pipeline()
                 .addLast("idle", new IdleStateHandler(server.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))

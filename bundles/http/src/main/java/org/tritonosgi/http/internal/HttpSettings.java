@@ -1,5 +1,6 @@
 package org.tritonosgi.http.internal;
 
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -11,24 +12,30 @@ import org.tritonosgi.api.frontend.Restrictions;
  * Checked HTTP frontend settings, built from PID {@code org.tritonosgi.http} or directly by tests.
  *
  * @param headerForward request headers forwarded to the model as parameters, or null for none
+ * @param tls the TLS context read from the configured files at activation, or null for plain HTTP
  */
 public record HttpSettings(InetSocketAddress address, boolean reusePort, int threads, int maxInputSize,
-        Pattern headerForward, Restrictions restrictions) {
+        Pattern headerForward, Restrictions restrictions, Tls tls) {
 
     static final String PID = "org.tritonosgi.http";
 
-    /** Loopback-style settings for tests: no forwarding, no restrictions. */
+    /** The server's TLS context (JDK provider) and whether it requires client certificates. */
+    public record Tls(SslContext context, boolean mutual) {
+    }
+
+    /** Loopback-style settings for tests: plain HTTP, no forwarding, no restrictions. */
     public static HttpSettings of(InetSocketAddress address, int threads, int maxInputSize) {
-        return new HttpSettings(address, false, threads, maxInputSize, null, Restrictions.NONE);
+        return new HttpSettings(address, false, threads, maxInputSize, null, Restrictions.NONE, null);
     }
 
     HttpSettings withHeaderForward(String pattern) {
-        return new HttpSettings(address, reusePort, threads, maxInputSize, Pattern.compile(pattern), restrictions);
+        return new HttpSettings(address, reusePort, threads, maxInputSize, Pattern.compile(pattern), restrictions,
+                tls);
     }
 
     HttpSettings withRestrictions(String... entries) {
         return new HttpSettings(address, reusePort, threads, maxInputSize, headerForward,
-                Restrictions.parse(entries));
+                Restrictions.parse(entries), tls);
     }
 
     /**
@@ -66,10 +73,10 @@ public record HttpSettings(InetSocketAddress address, boolean reusePort, int thr
             throw invalid("restricted.api", String.join(" ", config.restricted_api()), e.getMessage());
         }
         return new HttpSettings(new InetSocketAddress(host, config.port()), config.reuse_port(), config.thread_count(),
-                config.max_input_size(), forward, restrictions);
+                config.max_input_size(), forward, restrictions, TlsFiles.load(config));
     }
 
-    private static IllegalArgumentException invalid(String property, Object value, String expected) {
+    static IllegalArgumentException invalid(String property, Object value, String expected) {
         return new IllegalArgumentException("PID " + PID + ": invalid value '" + value + "' for property '"
                 + property + "': expected " + expected);
     }

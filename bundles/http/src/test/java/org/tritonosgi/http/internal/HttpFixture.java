@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -111,6 +113,22 @@ final class HttpFixture implements AutoCloseable {
 
     HttpResponse<byte[]> post(String path, String json, String... headers) throws Exception {
         return post(path, json.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** Reads one HTTP/1.1 response with a Content-Length from the stream and returns its body. */
+    static byte[] readResponseBody(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed inside a response head: " + head);
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.US_ASCII).toLowerCase();
+        int at = headers.indexOf("content-length:");
+        int length = Integer.parseInt(headers.substring(at + 15, headers.indexOf("\r\n", at)).trim());
+        return in.readNBytes(length);
     }
 
     static JsonNode json(HttpResponse<byte[]> response) throws IOException {

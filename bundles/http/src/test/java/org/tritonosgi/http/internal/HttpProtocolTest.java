@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -298,26 +297,10 @@ class HttpProtocolTest {
             out.flush();
             InputStream in = socket.getInputStream();
             for (String word : words) {
-                JsonNode body = JSON.readTree(readResponseBody(in));
+                JsonNode body = JSON.readTree(HttpFixture.readResponseBody(in));
                 assertEquals("[\"" + word + "\"]", body.get("outputs").get(0).get("data").toString());
             }
         }
-    }
-
-    /** Reads one HTTP/1.1 response with a Content-Length from the stream and returns its body. */
-    private static byte[] readResponseBody(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed inside a response head: " + head);
-            }
-            head.write(b);
-        }
-        String headers = head.toString(StandardCharsets.US_ASCII).toLowerCase();
-        int at = headers.indexOf("content-length:");
-        int length = Integer.parseInt(headers.substring(at + 15, headers.indexOf("\r\n", at)).trim());
-        return in.readNBytes(length);
     }
 
     @Test
@@ -395,7 +378,7 @@ class HttpProtocolTest {
             socket.getOutputStream().write(("POST /v2/models/identity/infer HTTP/1.1\r\nHost: t\r\n"
                     + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
             socket.shutdownOutput();
-            JsonNode response = JSON.readTree(readResponseBody(socket.getInputStream()));
+            JsonNode response = JSON.readTree(HttpFixture.readResponseBody(socket.getInputStream()));
             assertEquals("[\"half\"]", response.get("outputs").get(0).get("data").toString());
             assertEquals(-1, socket.getInputStream().read(), "the server closes after answering");
         }
@@ -419,7 +402,7 @@ class HttpProtocolTest {
             }
             assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(interim, StandardCharsets.US_ASCII));
             out.write(body.getBytes(StandardCharsets.US_ASCII));
-            assertEquals("[\"chunk\"]", JSON.readTree(readResponseBody(in)).get("outputs").get(0).get("data")
+            assertEquals("[\"chunk\"]", JSON.readTree(HttpFixture.readResponseBody(in)).get("outputs").get(0).get("data")
                     .toString());
 
             String half = body.substring(0, 20);
@@ -428,7 +411,7 @@ class HttpProtocolTest {
                     + Integer.toHexString(half.length()) + "\r\n" + half + "\r\n"
                     + Integer.toHexString(rest.length()) + "\r\n" + rest + "\r\n0\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            assertEquals("[\"chunk\"]", JSON.readTree(readResponseBody(in)).get("outputs").get(0).get("data")
+            assertEquals("[\"chunk\"]", JSON.readTree(HttpFixture.readResponseBody(in)).get("outputs").get(0).get("data")
                     .toString());
         }
     }
