@@ -2,11 +2,13 @@ package org.tritonosgi.http.internal;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -17,6 +19,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -79,11 +82,54 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "the request body is larger than max.input.size (" + maxInputSize + " bytes, counted after "
-                            + "decompression)");
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            tooLarge(ctx, maxInputSize);
+        }
+    }
+
+    /** Answers 413 with a JSON error naming max.input.size, then closes: the rest of the body is not read. */
+    private static void tooLarge(ChannelHandlerContext ctx, int maxInputSize) {
+        FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "the request body is larger than max.input.size (" + maxInputSize + " bytes, before and after "
+                        + "decompression)");
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Bounds the body as it arrives, before decompression: the aggregator bounds what decompression yields, but a
+     * compressed body that yields (almost) nothing, such as endless empty gzip members, would otherwise stream in
+     * for as long as the client likes.
+     */
+    private static final class RawBodyLimit extends ChannelInboundHandlerAdapter {
+
+        private final int maxInputSize;
+        private long seen;
+        private boolean refused;
+
+        RawBodyLimit(int maxInputSize) {
+            this.maxInputSize = maxInputSize;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpMessage) {
+                seen = 0;
+                refused = false;
+            }
+            if (refused) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof HttpContent content) {
+                seen += content.content().readableBytes();
+                if (seen > maxInputSize) {
+                    refused = true;
+                    ReferenceCountUtil.release(msg);
+                    tooLarge(ctx, maxInputSize);
+                    return;
+                }
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 
@@ -98,6 +144,7 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("idle", new IdleStateHandler(server.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                 .addLast("compressor", new HttpContentCompressor())
+                .addLast("raw-limit", new RawBodyLimit(server.settings().maxInputSize()))
                 .addLast("decompressor", new HttpContentDecompressor(0))
                 .addLast("aggregator", new BoundedAggregator(server.settings().maxInputSize()))
                 .addLast("handler", new RequestHandler(server));

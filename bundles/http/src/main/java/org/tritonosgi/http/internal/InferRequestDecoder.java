@@ -277,7 +277,8 @@ final class InferRequestDecoder {
                     input.binarySize = size;
                 }
                 case "shared_memory_region" ->
-                        input.sharedMemoryRegion = Json.string(parser, token, label(input, index) + " shared_memory_region");
+                        input.sharedMemoryRegion = Json.string(parser, token,
+                                label(input, index) + " shared_memory_region");
                 default -> parser.skipChildren();
             }
         }

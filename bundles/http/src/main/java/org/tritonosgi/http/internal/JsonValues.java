@@ -86,8 +86,8 @@ final class JsonValues {
     private void readFloat(JsonParser parser) throws IOException {
         double value = parser.getDoubleValue();
         if (Double.isInfinite(value)) {
-            throw TritonException.invalidArg("input '" + input + "': element " + size + " of 'data' (" + parser.getText()
-                    + ") is out of the range of a 64-bit float");
+            throw TritonException.invalidArg("input '" + input + "': element " + size + " of 'data' ("
+                    + parser.getText() + ") is out of the range of a 64-bit float");
         }
         add(FLOAT, Double.doubleToRawLongBits(value));
     }

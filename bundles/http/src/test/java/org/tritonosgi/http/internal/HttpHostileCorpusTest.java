@@ -369,6 +369,14 @@ class HttpHostileCorpusTest {
                 "/v2/models/fp32/infer", gzipBomb.toByteArray(), "Content-Encoding: gzip"), Set.of(413), null);
         add("compression bombs", "64 MiB of zeros as deflate (" + deflateBomb.size() + " bytes)", request("POST",
                 "/v2/models/fp32/infer", deflateBomb.toByteArray(), "Content-Encoding: deflate"), Set.of(413), null);
+        ByteArrayOutputStream empty = new ByteArrayOutputStream();
+        new GZIPOutputStream(empty).close();
+        ByteArrayOutputStream endless = new ByteArrayOutputStream();
+        while (endless.size() <= 1 << 20) {
+            empty.writeTo(endless);
+        }
+        add("compression bombs", endless.size() + " bytes of empty gzip members", request("POST",
+                "/v2/models/fp32/infer", endless.toByteArray(), "Content-Encoding: gzip"), Set.of(413), null);
         byte[] corrupt = gzipBomb.toByteArray().clone();
         for (int i = 10; i < 200; i++) {
             corrupt[i] = (byte) 0xA5;

@@ -58,6 +58,56 @@ class HttpRestrictionTest {
         assertEquals(200, http.get("/v2/models/m").statusCode(), "metadata is not restricted");
     }
 
+    /** Every endpoint in every path form that reaches it: aliases, versions, repository names, regions. */
+    private static final String[][] EVERY_ROUTE = {
+        {"GET", "/v2/health/live"}, {"GET", "/v2/health/ready"}, {"GET", "/v2/models/m/ready"},
+        {"GET", "/v2/models/m/versions/1/ready"}, {"GET", "/v2"}, {"GET", "/v2/models/m"},
+        {"GET", "/v2/models/m/versions/1"}, {"POST", "/v2/models/m/infer"}, {"POST", "/v2/models/m/versions/1/infer"},
+        {"POST", "/v2/models/m/generate"}, {"POST", "/v2/models/m/versions/1/generate"},
+        {"POST", "/v2/models/m/generate_stream"}, {"GET", "/v2/models/m/config"},
+        {"GET", "/v2/models/m/versions/1/config"}, {"GET", "/v2/models/stats"}, {"GET", "/v2/models/m/stats"},
+        {"GET", "/v2/models/m/versions/1/stats"}, {"POST", "/v2/repository/index"},
+        {"POST", "/v2/repository/default/index"}, {"POST", "/v2/repository/models/m/load"},
+        {"POST", "/v2/repository/default/models/m/load"}, {"POST", "/v2/repository/models/m/unload"},
+        {"POST", "/v2/repository/default/models/m/unload"}, {"GET", "/v2/systemsharedmemory/status"},
+        {"GET", "/v2/systemsharedmemory/region/r/status"}, {"POST", "/v2/systemsharedmemory/region/r/register"},
+        {"POST", "/v2/systemsharedmemory/unregister"}, {"POST", "/v2/systemsharedmemory/region/r/unregister"},
+        {"GET", "/v2/cudasharedmemory/status"}, {"GET", "/v2/cudasharedmemory/region/r/status"},
+        {"POST", "/v2/cudasharedmemory/region/r/register"}, {"POST", "/v2/cudasharedmemory/unregister"},
+        {"POST", "/v2/cudasharedmemory/region/r/unregister"}, {"GET", "/v2/trace/setting"},
+        {"POST", "/v2/trace/setting"}, {"GET", "/v2/models/m/trace/setting"}, {"POST", "/v2/models/m/trace/setting"},
+        {"GET", "/v2/logging"}, {"POST", "/v2/logging"}};
+
+    @Test
+    void withEveryGroupRestrictedNoRouteAnswersWithoutTheHeader() throws Exception {
+        java.util.Set<Route.Endpoint> covered = java.util.EnumSet.noneOf(Route.Endpoint.class);
+        for (String[] route : EVERY_ROUTE) {
+            covered.add(Route.match(route[1]).endpoint());
+        }
+        assertEquals(java.util.EnumSet.allOf(Route.Endpoint.class), covered,
+                "a new endpoint needs its paths in EVERY_ROUTE");
+        String groups = String.join(",", java.util.Arrays.stream(org.tritonosgi.api.frontend.EndpointGroup.values())
+                .map(org.tritonosgi.api.frontend.EndpointGroup::tritonName).toList());
+        try (HttpFixture all = new HttpFixture(Settings.of(List.of(repo)).withExitTimeout(Duration.ofSeconds(5)),
+                settings -> settings.withRestrictions(groups + ":k=v"))) {
+            for (String[] route : EVERY_ROUTE) {
+                byte[] body = route[1].endsWith("infer") ? INFER.getBytes() : "{}".getBytes();
+                var refused = route[0].equals("GET") ? all.get(route[1]) : all.post(route[1], body);
+                assertError(refused, 403, "expecting header 'k'");
+                var allowed = route[0].equals("GET") ? all.get(route[1], "k", "v") : all.post(route[1], body, "k", "v");
+                assertTrue(allowed.statusCode() != 403, route[0] + " " + route[1] + " with the header");
+            }
+            // spellings that match no route get 404, never an unrestricted answer
+            for (String path : List.of("//v2/models/m/infer", "/v2/models/m/infer/", "/v2/./models/m/infer",
+                    "/v2/models/m/../m/infer", "/V2/models/m/infer", "/v2/models/m//infer", "/v2/models/m%2Finfer",
+                    "/v2/logging/", "/v2/logging%2F", "/v2//logging")) {
+                var response = all.post(path, INFER.getBytes());
+                assertTrue(response.statusCode() == 404 || response.statusCode() == 403 || response.statusCode() == 400,
+                        path + " got " + response.statusCode());
+            }
+        }
+    }
+
     @Test
     void restrictionsAndForwardPatternAreCheckedWhenConfigured() {
         assertTrue(invalid(Map.of("restricted.api", "inference:key")).contains("<group>[,<group>...]:<header>=<value>"));
