@@ -149,6 +149,13 @@ public class TritonFeatureIT {
         HttpResponse<String> unknown = send(httpPort(), "/v2/models/missing/infer", SEED);
         assertEquals(400, unknown.statusCode());
         assertTrue(unknown.body(), unknown.body().contains("'missing'"));
+        // shipped defaults are safe (issue 10): control mode none, so clients cannot unload or load models
+        assertEquals("none", configurationAdmin.getConfiguration("org.tritonosgi.embedded", null).getProperties()
+                .get("model.control.mode"));
+        HttpResponse<String> unload = send(httpPort(), "/v2/repository/models/identity/unload", "{}");
+        assertEquals(unload.body(), 503, unload.statusCode());
+        assertTrue(unload.body(), unload.body().contains("model control mode 'none'"));
+        assertSeedRoundTrip(httpPort());
     }
 
     @Test
