@@ -55,13 +55,13 @@ final class ModelStats {
         return new StatDuration(duration[0], duration[1]);
     }
 
-    synchronized ModelStatistics snapshot(String name, long version) {
+    synchronized ModelStatistics snapshot(String name, long version, long pending) {
         var inference = new ModelStatistics.InferStatistics(of(success), of(fail), of(queue), of(computeInput),
                 of(computeInfer), of(computeOutput), StatDuration.ZERO, StatDuration.ZERO);
         List<ModelStatistics.BatchStatistics> batchStats = new ArrayList<>();
         batches.forEach((size, b) -> batchStats.add(new ModelStatistics.BatchStatistics(size,
                 new StatDuration(b[0], b[1]), new StatDuration(b[0], b[2]), new StatDuration(b[0], b[3]))));
         return new ModelStatistics(name, version, lastInference, inferenceCount, executionCount, inference,
-                batchStats);
+                batchStats, pending);
     }
 }

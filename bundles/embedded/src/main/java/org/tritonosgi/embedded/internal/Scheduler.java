@@ -55,6 +55,11 @@ final class Scheduler {
         this.maxDelayNanos = config.getDynamicBatching().getMaxQueueDelayMicroseconds() * 1000;
     }
 
+    /** Jobs accepted and waiting for an instance. */
+    synchronized int pending() {
+        return queue.size();
+    }
+
     synchronized void submit(Job job) {
         if (closing) {
             job.fail(TritonException.unavailable("Server exiting"));

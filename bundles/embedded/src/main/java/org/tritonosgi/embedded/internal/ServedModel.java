@@ -185,7 +185,7 @@ final class ServedModel implements Model {
     }
 
     ModelStatistics statistics() {
-        return stats.snapshot(name(), version);
+        return stats.snapshot(name(), version, scheduler == null ? 0 : scheduler.pending());
     }
 
     /** Unload: refuse new requests, let accepted ones finish, then release the instances. */

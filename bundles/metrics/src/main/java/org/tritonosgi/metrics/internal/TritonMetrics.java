@@ -35,6 +35,10 @@ final class TritonMetrics {
                 + "requests)", ModelStatistics::inferenceCount));
         families.add(perModel(stats, "nv_inference_exec_count", "Number of model executions performed (does not "
                 + "include cached requests)", ModelStatistics::executionCount));
+        PrometheusText.Family pending = new PrometheusText.Family("nv_inference_pending_request_count",
+                "Instantaneous number of pending requests awaiting execution per-model.", "gauge");
+        stats.forEach(model -> pending.sample(labels(model), model.pendingRequestCount()));
+        families.add(pending);
         families.add(perModel(stats, "nv_inference_request_duration_us", "Cumulative inference request duration in "
                 + "microseconds (includes cached requests)", s -> micros(s.inference().success().ns())));
         families.add(perModel(stats, "nv_inference_queue_duration_us", "Cumulative inference queuing duration in "

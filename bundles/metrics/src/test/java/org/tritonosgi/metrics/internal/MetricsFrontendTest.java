@@ -44,6 +44,14 @@ class MetricsFrontendTest {
                 input [ { name: "INPUT0" data_type: TYPE_STRING dims: [ -1 ] } ]
                 output [ { name: "OUTPUT0" data_type: TYPE_STRING dims: [ -1 ] } ]
                 """);
+        Files.createDirectories(repo.resolve("slow/1"));
+        Files.writeString(repo.resolve("slow/config.pbtxt"), """
+                backend: "identity"
+                max_batch_size: 8
+                instance_group [ { count: 1 kind: KIND_CPU } ]
+                input [ { name: "INPUT0" data_type: TYPE_STRING dims: [ -1 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_STRING dims: [ -1 ] } ]
+                """);
         engine = new EmbeddedInferenceServer(Settings.of(List.of(repo)).withExitTimeout(Duration.ofSeconds(5)), "t");
         server = new MetricsServer(engine, new MetricsSettings(new InetSocketAddress("127.0.0.1", 0), 1));
         server.start();
@@ -101,6 +109,32 @@ class MetricsFrontendTest {
         assertEquals(before.get(failure) + 1, after.get(failure));
         assertTrue(after.get("nv_inference_request_duration_us{model=\"identity\",version=\"1\"}") > 0);
         assertTrue(after.get("nv_cpu_memory_total_bytes") > 0);
+    }
+
+    @Test
+    void pendingRequestGaugeCountsRequestsWaitingForTheInstance() throws Exception {
+        String pending = "nv_inference_pending_request_count{model=\"slow\",version=\"1\"}";
+        assertEquals(0.0, scrape().get(pending));
+        List<java.util.concurrent.CompletableFuture<org.tritonosgi.api.InferenceResponse>> calls =
+                new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            // the first occupies the only instance for 300 ms; the other three wait in the queue
+            calls.add(engine.model("slow", 0).infer(InferenceRequest.builder().parameter("delay_ms", i == 0 ? 300L : 0L)
+                    .input(Tensor.ofStrings("INPUT0", new long[] {1, 1}, "x")).build()).toCompletableFuture());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        double seen = -1;
+        while (System.nanoTime() < deadline && (seen = scrape().get(pending)) != 3.0) {
+            Thread.onSpinWait();
+        }
+        assertEquals(3.0, seen, "three requests wait while the first runs");
+        for (var call : calls) {
+            call.get(10, TimeUnit.SECONDS).close();
+        }
+        assertEquals(0.0, scrape().get(pending));
+        assertEquals("gauge", send("/metrics", "GET").body().lines()
+                .filter(line -> line.startsWith("# TYPE nv_inference_pending_request_count ")).findFirst()
+                .orElseThrow().split(" ")[3]);
     }
 
     @Test
