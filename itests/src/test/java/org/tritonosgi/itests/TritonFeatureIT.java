@@ -200,6 +200,62 @@ public class TritonFeatureIT {
     }
 
     @Test
+    public void theLoggingEndpointChangesWhatKarafLogs() throws Exception {
+        await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
+        List<String> requests = new CopyOnWriteArrayList<>();
+        PaxAppender appender = event -> {
+            String message = event.getRenderedMessage();
+            if (message.startsWith("model 'identity' version 1: request ")) {
+                requests.add(message);
+            }
+        };
+        Hashtable<String, Object> name = new Hashtable<>();
+        name.put("org.ops4j.pax.logging.appender.name", "TritonVerbose");
+        ServiceRegistration<PaxAppender> registration = context.registerService(PaxAppender.class, appender, name);
+        try {
+            assertSeedRoundTrip(httpPort());
+            assertEquals("not verbose by default: " + requests, 0, requests.size());
+
+            HttpResponse<String> verbose = send(httpPort(), "/v2/logging", "{\"log_verbose_level\":1}");
+            assertEquals(verbose.body(), 200, verbose.statusCode());
+            assertTrue(verbose.body(), verbose.body().contains("\"log_verbose_level\":1"));
+            await("Pax Logging sets org.tritonosgi to DEBUG", TIMEOUT, () -> {
+                assertSeedRoundTrip(httpPort());
+                return !requests.isEmpty();
+            });
+            assertTrue(requests.toString(), requests.get(0).matches("model 'identity' version 1: request succeeded "
+                    + "in [0-9]+ us"));
+
+            HttpResponse<String> quiet = send(httpPort(), "/v2/logging", "{\"log_verbose_level\":0}");
+            assertEquals(quiet.body(), 200, quiet.statusCode());
+            await("Pax Logging sets org.tritonosgi back to INFO", TIMEOUT, () -> "INFO".equals(level()));
+            int before = requests.size();
+            assertSeedRoundTrip(httpPort());
+            assertEquals("no request line once verbose is off: " + requests, before, requests.size());
+        } finally {
+            registration.unregister();
+            send(httpPort(), "/v2/logging", "{\"log_verbose_level\":0,\"log_info\":true}");
+        }
+    }
+
+    /** The level Pax Logging's configuration gives the org.tritonosgi logger. */
+    private String level() {
+        try {
+            Dictionary<String, Object> properties = configurationAdmin.getConfiguration("org.ops4j.pax.logging", null)
+                    .getProperties();
+            for (var keys = properties.keys(); keys.hasMoreElements(); ) {
+                String key = keys.nextElement();
+                if (key.endsWith(".name") && "org.tritonosgi".equals(properties.get(key))) {
+                    return String.valueOf(properties.get(key.replace(".name", ".level")));
+                }
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     public void changingThePortMovesTheServerWithoutRestartingTheEngine() throws Exception {
         await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
         Object engineServiceId = engineServiceId("triton");

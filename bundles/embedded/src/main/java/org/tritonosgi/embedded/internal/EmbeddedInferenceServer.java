@@ -16,8 +16,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +59,23 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     private final Object inFlightLock = new Object();
     private int inFlight;
     private volatile boolean accepting = true;
+    private volatile java.util.function.Consumer<LogSettings> logLevels = settings -> { };
 
     @Activate
-    public EmbeddedInferenceServer(EmbeddedConfig config, BundleContext context) {
+    public EmbeddedInferenceServer(EmbeddedConfig config, BundleContext context,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurationAdmin) {
         this(Settings.from(config), context.getBundle().getVersion().toString());
+        useKarafLogging(configurationAdmin);
+    }
+
+    /**
+     * Makes the logging endpoints change Karaf's logging (Pax Logging's level of org.tritonosgi); without a
+     * ConfigurationAdmin (outside OSGi) the settings are only stored.
+     */
+    void useKarafLogging(ConfigurationAdmin configurationAdmin) {
+        if (configurationAdmin != null) {
+            this.logLevels = settings -> PaxLogLevels.apply(configurationAdmin, settings);
+        }
     }
 
     /** Starts an engine outside OSGi (tests, benchmarks). */
@@ -274,6 +290,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
         if (update.verboseLevel() < 0 || !("default".equals(update.format()) || "ISO8601".equals(update.format()))) {
             throw TritonException.invalidArg("log_verbose_level must be >= 0 and log_format 'default' or 'ISO8601'");
         }
+        logLevels.accept(update);
         logSettings.set(update);
         return update;
     }

@@ -9,10 +9,13 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.tritonosgi.api.InferenceServer;
 
@@ -39,10 +42,12 @@ public final class EmbeddedInferenceServerInstance {
 
     @Activate
     public EmbeddedInferenceServerInstance(EmbeddedConfig config, Map<String, Object> properties,
-            BundleContext context) {
+            BundleContext context,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurationAdmin) {
         String pid = String.valueOf(properties.get(Constants.SERVICE_PID));
         Settings settings = settings(config, pid, idsInUse(context));
         this.engine = new EmbeddedInferenceServer(settings, context.getBundle().getVersion().toString());
+        engine.useKarafLogging(configurationAdmin);
         Hashtable<String, Object> serviceProperties = new Hashtable<>();
         properties.forEach((key, value) -> {
             if (!key.startsWith("component.") && !key.startsWith("service.") && !key.startsWith("felix.")) {

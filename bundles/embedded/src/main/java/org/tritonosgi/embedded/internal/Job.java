@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tritonosgi.api.InferenceRequest;
 import org.tritonosgi.api.InferenceResponse;
 import org.tritonosgi.api.RequestedOutput;
@@ -17,6 +19,9 @@ import org.tritonosgi.api.TritonException;
  * result that arrives after the engine gave up on it is dropped, never delivered twice.
  */
 final class Job {
+
+    /** Verbose logging (log_verbose_level > 0 sets this logger's bundle tree to DEBUG): one line per request. */
+    private static final Logger LOG = LoggerFactory.getLogger(Job.class);
 
     final InferenceRequest request;
     final long batchSize;
@@ -66,6 +71,10 @@ final class Job {
 
     void complete() {
         if (ended.compareAndSet(false, true)) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("model '{}' version {}: request succeeded in {} us", model, version,
+                        (System.nanoTime() - enqueuedNanos) / 1000);
+            }
             try {
                 listener.onComplete();
             } finally {
@@ -76,6 +85,10 @@ final class Job {
 
     void fail(TritonException error) {
         if (ended.compareAndSet(false, true)) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("model '{}' version {}: request failed after {} us: {} {}", model, version,
+                        (System.nanoTime() - enqueuedNanos) / 1000, error.code(), error.getMessage());
+            }
             try {
                 listener.onError(error);
             } finally {
