@@ -256,6 +256,47 @@ public class TritonFeatureIT {
     }
 
     @Test
+    public void aTracedRequestReachesAnOtlpCollectorWithTheClientsTraceId() throws Exception {
+        await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
+        List<byte[]> exports = new CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/v1/traces", exchange -> {
+            exports.add(exchange.getRequestBody().readAllBytes());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        org.osgi.service.cm.Configuration tracing = configurationAdmin.getConfiguration("org.tritonosgi.tracing",
+                null);
+        Dictionary<String, Object> original = tracing.getProperties();
+        try {
+            Hashtable<String, Object> on = new Hashtable<>();
+            on.put("trace.level", "TIMESTAMPS");
+            on.put("trace.rate", 1);
+            on.put("otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces");
+            tracing.update(on);
+            await("the trace settings endpoint shows the new level", TIMEOUT,
+                    () -> send(httpPort(), "/v2/trace/setting", null).body().contains("TIMESTAMPS"));
+            String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+            HttpRequest traced = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort()
+                    + "/v2/models/identity/infer")).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                    .POST(HttpRequest.BodyPublishers.ofString(SEED)).timeout(Duration.ofSeconds(10)).build();
+            assertEquals(200, client.send(traced, HttpResponse.BodyHandlers.ofString()).statusCode());
+            byte[] id = java.util.HexFormat.of().parseHex(traceId);
+            await("the collector receives the client's trace id", TIMEOUT, () -> exports.stream()
+                    .anyMatch(body -> new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains(new String(id, java.nio.charset.StandardCharsets.ISO_8859_1))));
+        } finally {
+            tracing.update(original == null ? new Hashtable<>(java.util.Map.of("trace.level", "OFF")) : original);
+            // the collector goes only once the traced component is gone: it flushes to it while stopping
+            await("tracing is off again", TIMEOUT,
+                    () -> send(httpPort(), "/v2/trace/setting", null).body().contains("\"trace_level\":[\"OFF\"]"));
+            collector.stop(0);
+        }
+    }
+
+    @Test
     public void changingThePortMovesTheServerWithoutRestartingTheEngine() throws Exception {
         await("HTTP answers ready", TIMEOUT, () -> ready(httpPort()));
         Object engineServiceId = engineServiceId("triton");

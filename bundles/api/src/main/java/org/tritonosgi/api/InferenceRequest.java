@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tritonosgi.api.trace.RequestTrace;
 
 /**
  * One inference request, as Triton's in-process API takes it: inputs, the outputs wanted (all when empty),
@@ -19,12 +20,22 @@ import java.util.Map;
  * @param sequenceId       correlation id, a Long (unsigned) or a String; null when not in a sequence
  * @param sequenceStart    first request of its sequence
  * @param sequenceEnd      last request of its sequence
+ * @param trace            (1.1.0) what the engine reports as the request goes through it; never null
  */
 public record InferenceRequest(String id, List<Tensor> inputs, List<RequestedOutput> outputs,
         Map<String, Object> parameters, long priority, long timeoutMicros, Object sequenceId,
-        boolean sequenceStart, boolean sequenceEnd) {
+        boolean sequenceStart, boolean sequenceEnd, RequestTrace trace) {
+
+    /** A request not being traced (the 1.0.0 constructor). */
+    public InferenceRequest(String id, List<Tensor> inputs, List<RequestedOutput> outputs,
+            Map<String, Object> parameters, long priority, long timeoutMicros, Object sequenceId,
+            boolean sequenceStart, boolean sequenceEnd) {
+        this(id, inputs, outputs, parameters, priority, timeoutMicros, sequenceId, sequenceStart, sequenceEnd,
+                RequestTrace.NONE);
+    }
 
     public InferenceRequest {
+        trace = trace == null ? RequestTrace.NONE : trace;
         id = id == null ? "" : id;
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
@@ -80,6 +91,7 @@ public record InferenceRequest(String id, List<Tensor> inputs, List<RequestedOut
         private Object sequenceId;
         private boolean sequenceStart;
         private boolean sequenceEnd;
+        private RequestTrace trace = RequestTrace.NONE;
 
         private Builder() {
         }
@@ -121,9 +133,15 @@ public record InferenceRequest(String id, List<Tensor> inputs, List<RequestedOut
             return this;
         }
 
+        /** What the engine tells as the request goes through it (queued, computing, computed). */
+        public Builder trace(RequestTrace trace) {
+            this.trace = trace;
+            return this;
+        }
+
         public InferenceRequest build() {
             return new InferenceRequest(id, inputs, outputs, parameters, priority, timeoutMicros, sequenceId,
-                    sequenceStart, sequenceEnd);
+                    sequenceStart, sequenceEnd, trace);
         }
     }
 }

@@ -66,6 +66,7 @@ final class Scheduler {
             return;
         }
         queue.add(job);
+        job.request.trace().queued();
         if (job.deadlineNanos > 0) {
             timer.schedule(this::dispatch, job.deadlineNanos - System.nanoTime() + 1000, TimeUnit.NANOSECONDS);
         }
@@ -146,12 +147,20 @@ final class Scheduler {
         return null;
     }
 
+    private static void computeEnded(List<Job> batch) {
+        batch.forEach(job -> job.request.trace().computeEnded());
+    }
+
     private void run(Backend instance, List<Job> batch) {
         long start = System.nanoTime();
+        batch.forEach(job -> job.request.trace().computeStarted());
+        boolean computed = false;
         try {
             if (decoupled) {
                 Job job = batch.get(0);
                 instance.execute(job.request, outputs -> job.respond(outputs, false));
+                computed = true;
+                computeEnded(batch);
                 long end = System.nanoTime();
                 stats.execution(job.batchSize, 0, end - start, 0);
                 stats.success(start - job.enqueuedNanos, 0, end - start, 0, end - job.enqueuedNanos);
@@ -159,6 +168,8 @@ final class Scheduler {
             } else if (batch.size() == 1) {
                 Job job = batch.get(0);
                 List<Tensor> outputs = instance.execute(job.request);
+                computed = true;
+                computeEnded(batch);
                 long end = System.nanoTime();
                 stats.execution(job.batchSize, 0, end - start, 0);
                 stats.success(start - job.enqueuedNanos, 0, end - start, 0, end - job.enqueuedNanos);
@@ -169,6 +180,8 @@ final class Scheduler {
                 List<Tensor> outputs = instance.execute(merged);
                 long inferEnd = System.nanoTime();
                 List<List<Tensor>> parts = Batches.split(outputs, batch);
+                computed = true;
+                computeEnded(batch);
                 long end = System.nanoTime();
                 long total = batch.stream().mapToLong(job -> job.batchSize).sum();
                 stats.execution(total, inferStart - start, inferEnd - inferStart, end - inferEnd);
@@ -180,6 +193,9 @@ final class Scheduler {
                 }
             }
         } catch (RuntimeException | Error e) {
+            if (!computed) {
+                computeEnded(batch);
+            }
             TritonException error = TritonException.of(e);
             long end = System.nanoTime();
             for (Job job : batch) {

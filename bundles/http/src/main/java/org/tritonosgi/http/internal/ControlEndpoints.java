@@ -25,8 +25,11 @@ final class ControlEndpoints {
 
     private final InferenceServer server;
 
-    ControlEndpoints(InferenceServer server) {
+    private final java.util.function.Supplier<org.tritonosgi.api.trace.Tracing> tracing;
+
+    ControlEndpoints(InferenceServer server, java.util.function.Supplier<org.tritonosgi.api.trace.Tracing> tracing) {
         this.server = server;
+        this.tracing = tracing;
     }
 
     FullHttpResponse index(ByteBufAllocator alloc, ByteBuf body) {
@@ -188,9 +191,11 @@ final class ControlEndpoints {
                 }
                 update.put(setting.getKey(), values(setting.getKey(), setting.getValue()));
             }
-            settings = server.updateTraceSettings(model, update);
+            var service = tracing.get();
+            settings = service != null ? service.update(model, update) : server.updateTraceSettings(model, update);
         } else {
-            settings = server.traceSettings(model);
+            var service = tracing.get();
+            settings = service != null ? service.settings(model) : server.traceSettings(model);
         }
         return Responses.json(HttpResponseStatus.OK, Json.write(alloc, out -> {
             out.writeStartObject();

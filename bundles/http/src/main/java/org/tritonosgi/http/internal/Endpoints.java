@@ -20,6 +20,8 @@ import org.tritonosgi.api.TritonException;
 import org.tritonosgi.api.config.ModelConfigJson;
 import org.tritonosgi.api.frontend.ModelNames;
 import org.tritonosgi.api.frontend.Restrictions;
+import org.tritonosgi.api.trace.Tracing;
+import java.util.function.Supplier;
 
 /** Routes each request to its endpoint after the restricted-API check; every failure becomes a JSON error. */
 final class Endpoints {
@@ -34,11 +36,11 @@ final class Endpoints {
     private final InferEndpoints infer;
     private final ControlEndpoints control;
 
-    Endpoints(InferenceServer server, HttpSettings settings) {
+    Endpoints(InferenceServer server, HttpSettings settings, Supplier<Tracing> tracing) {
         this.server = server;
         this.settings = settings;
-        this.infer = new InferEndpoints(server, settings);
-        this.control = new ControlEndpoints(server);
+        this.infer = new InferEndpoints(server, settings, tracing);
+        this.control = new ControlEndpoints(server, tracing);
     }
 
     /** The reply to one request; never fails: errors become {@code {"error": ...}} replies. */

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tritonosgi.api.InferenceServer;
+import org.tritonosgi.api.trace.Tracing;
 
 /**
  * The Netty server of one HTTP frontend: its event loops, listening channel and open connections. Stopping
@@ -50,6 +51,8 @@ public final class HttpServer {
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final Duration idleTimeout;
+    private final java.util.concurrent.atomic.AtomicReference<Tracing> tracing =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public HttpServer(InferenceServer inferenceServer, HttpSettings settings) {
         this(inferenceServer, settings, IDLE_TIMEOUT);
@@ -58,12 +61,22 @@ public final class HttpServer {
     HttpServer(InferenceServer inferenceServer, HttpSettings settings, Duration idleTimeout) {
         this.idleTimeout = idleTimeout;
         this.settings = settings;
-        this.endpoints = new Endpoints(inferenceServer, settings);
+        this.endpoints = new Endpoints(inferenceServer, settings, tracing::get);
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("triton-http-accept", true), io);
         this.workers = new MultiThreadIoEventLoopGroup(settings.threads(),
                 new DefaultThreadFactory("triton-http", true), io);
+    }
+
+    /** Traces requests with this service from now on (the frontend binds it dynamically). */
+    public void tracing(Tracing service) {
+        tracing.set(service);
+    }
+
+    /** Stops tracing with this service, unless another one replaced it already. */
+    public void untrace(Tracing service) {
+        tracing.compareAndSet(service, null);
     }
 
     /**

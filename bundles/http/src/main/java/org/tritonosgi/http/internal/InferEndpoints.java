@@ -32,6 +32,9 @@ import org.tritonosgi.api.ResponseListener;
 import org.tritonosgi.api.Tensor;
 import org.tritonosgi.api.TensorMetadata;
 import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.trace.RequestSpan;
+import org.tritonosgi.api.trace.Tracing;
+import java.util.function.Supplier;
 
 /** The inference endpoints: infer (JSON and binary tensors), generate and generate_stream. */
 final class InferEndpoints {
@@ -43,10 +46,12 @@ final class InferEndpoints {
 
     private final InferenceServer server;
     private final HttpSettings settings;
+    private final Supplier<Tracing> tracing;
 
-    InferEndpoints(InferenceServer server, HttpSettings settings) {
+    InferEndpoints(InferenceServer server, HttpSettings settings, Supplier<Tracing> tracing) {
         this.server = server;
         this.settings = settings;
+        this.tracing = tracing;
     }
 
     /** The request's Content-Encoding when it is one this frontend cannot read (decompression already ran). */
@@ -63,6 +68,22 @@ final class InferEndpoints {
             error.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
             return Reply.of(error);
         }
+        Tracing service = tracing.get();
+        RequestSpan span = service == null ? null
+                : service.start("HTTP", route.model(), route.version(), name -> request.headers().get(name));
+        if (span == null) {
+            return infer(alloc, route, request, null);
+        }
+        try {
+            return infer(alloc, route, request, span).thenApply(reply -> traced(reply, span));
+        } catch (RuntimeException e) {
+            span.sent(e.getMessage());
+            throw e;
+        }
+    }
+
+    private CompletionStage<Reply> infer(ByteBufAllocator alloc, Route route, FullHttpRequest request,
+            RequestSpan span) {
         Model model = server.model(route.model(), route.version());
         String headerLength = request.headers().get(HEADER_LENGTH);
         InferRequestDecoder.Decoded decoded = headerLength != null && headerLength.trim().equals("0")
@@ -70,7 +91,15 @@ final class InferEndpoints {
                         model.config().getMaxBatchSize() > 0)
                 : InferRequestDecoder.decode(request.content(), headerLength,
                         forwardedHeaders(settings.headerForward(), request.headers()));
-        return model.infer(decoded.request()).handle((response, failure) -> {
+        InferenceRequest inference = decoded.request();
+        if (span != null) {
+            inference = withTrace(inference, span);
+            span.received();
+        }
+        return model.infer(inference).handle((response, failure) -> {
+            if (span != null) {
+                span.responding();
+            }
             if (failure != null) {
                 return Reply.full(Responses.error(alloc, TritonException.of(failure)), null);
             }
@@ -81,6 +110,26 @@ final class InferEndpoints {
                 return Reply.full(Responses.error(alloc, TritonException.of(e)), null);
             }
         });
+    }
+
+    private static InferenceRequest withTrace(InferenceRequest r, RequestSpan span) {
+        return new InferenceRequest(r.id(), r.inputs(), r.outputs(), r.parameters(), r.priority(), r.timeoutMicros(),
+                r.sequenceId(), r.sequenceStart(), r.sequenceEnd(), span);
+    }
+
+    /** The reply, ending the trace once it is written (its resource is released then). */
+    private static Reply traced(Reply reply, RequestSpan span) {
+        String error = reply.response().status().code() >= 400 ? reply.response().status().toString() : null;
+        AutoCloseable resource = reply.resource();
+        return new Reply(reply.response(), () -> {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } finally {
+                span.sent(error);
+            }
+        }, reply.stream());
     }
 
     /** Headers whose names match the pattern, by lower-case name, as the model's string parameters. */
