@@ -110,7 +110,8 @@ public final class TritonTracing implements Tracing {
         this.provider = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                         AttributeKey.stringKey("service.name"), serviceName))))
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter).build()).build();
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(java.time.Duration.ofSeconds(1))
+                        .setMaxQueueSize(16_384).setMaxExportBatchSize(2_048).build()).build();
         this.tracer = provider.get("org.tritonosgi");
         this.anyOn = !settings.off();
     }
