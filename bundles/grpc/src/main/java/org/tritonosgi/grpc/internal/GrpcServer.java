@@ -105,6 +105,11 @@ public final class GrpcServer {
         return settings.address().getHostString() + ":" + localAddress().getPort();
     }
 
+    /** The server's open streams. */
+    Streams streams() {
+        return streams;
+    }
+
     /** The event-loop transport in use, "epoll" or "nio". */
     String transportName() {
         return transport.name();
