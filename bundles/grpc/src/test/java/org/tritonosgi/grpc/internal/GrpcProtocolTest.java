@@ -279,6 +279,22 @@ class GrpcProtocolTest {
     }
 
     @Test
+    void requestBytesThatAreNoProtobufGiveInvalidArgumentNamingTheMethod() throws Exception {
+        CorpusWire wire = new CorpusWire(client, server.localAddress().getPort());
+        byte[] truncated = java.util.Arrays.copyOf(ModelInferRequest.newBuilder().setModelName("identity").build()
+                .toByteArray(), 4);
+        for (var type : List.of(io.grpc.MethodDescriptor.MethodType.UNARY,
+                io.grpc.MethodDescriptor.MethodType.BIDI_STREAMING)) {
+            String method = type == io.grpc.MethodDescriptor.MethodType.UNARY ? "ModelInfer" : "ModelStreamInfer";
+            CorpusWire.Outcome outcome = wire.raw(method, type, truncated);
+            assertEquals(Status.Code.INVALID_ARGUMENT, outcome.code(), outcome.message());
+            assertEquals("malformed " + method + " request: While parsing a protocol message, the input ended"
+                    + " unexpectedly in the middle of a field.", outcome.message());
+        }
+        assertTrue(client.blocking().serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
+    }
+
+    @Test
     void wrongDatatypeGivesInvalidArgumentNamingTheInput() {
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking().modelInfer(ModelInferRequest.newBuilder()
                 .setModelName("identity").addInputs(input("INPUT0", "FP32", 1, 1))
