@@ -212,10 +212,8 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
         if (model != null) {
             response.setModelName(model.name()).setModelVersion(Long.toString(model.version()));
         }
-        String message = failure instanceof StatusRuntimeException status ? status.getStatus().getDescription()
-                : TritonException.of(failure).getMessage();
-        offer(new Outgoing(ModelStreamInferResponse.newBuilder().setErrorMessage(message).setInferResponse(response)
-                .build(), null, false));
+        offer(new Outgoing(ModelStreamInferResponse.newBuilder().setErrorMessage(GrpcErrors.message(failure))
+                .setInferResponse(response).build(), null, false));
     }
 
     /**

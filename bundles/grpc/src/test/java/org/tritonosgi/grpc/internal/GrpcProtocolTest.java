@@ -279,6 +279,14 @@ class GrpcProtocolTest {
     }
 
     @Test
+    void anUnknownModelNameOf100000CharactersGivesInvalidArgumentWithAShortenedMessage() {
+        String name = "y".repeat(100_000);
+        io.grpc.StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking()
+                .modelMetadata(ModelMetadataRequest.newBuilder().setName(name).build()), "'yyyyyyyyyy", "cut");
+        assertTrue(e.getStatus().getDescription().length() <= GrpcErrors.MAX_DESCRIPTION_BYTES);
+    }
+
+    @Test
     void requestBytesThatAreNoProtobufGiveInvalidArgumentNamingTheMethod() throws Exception {
         CorpusWire wire = new CorpusWire(client, server.localAddress().getPort());
         byte[] truncated = java.util.Arrays.copyOf(ModelInferRequest.newBuilder().setModelName("identity").build()
