@@ -279,6 +279,15 @@ class GrpcProtocolTest {
     }
 
     @Test
+    void aVersionThatIsNoPlainDecimalNumberGivesInvalidArgumentNamingIt() {
+        // Long.parseLong alone would take the Arabic-Indic and the fullwidth digit one as version 1
+        for (String version : List.of("\u0661", "\uFF11", "1.5", "-1", "0", " 1", "99999999999999999999")) {
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking().modelReady(ModelReadyRequest
+                    .newBuilder().setName("identity").setVersion(version).build()), "'" + version + "'");
+        }
+    }
+
+    @Test
     void anUnknownModelNameOf100000CharactersGivesInvalidArgumentWithAShortenedMessage() {
         String name = "y".repeat(100_000);
         io.grpc.StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking()
