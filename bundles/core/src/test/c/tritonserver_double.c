@@ -62,8 +62,9 @@ void double_set_api_version(uint32_t major, uint32_t minor) {
   api_minor = minor;
 }
 
-/* Off by default (the core's tests send every datatype through identity): when on, INPUT0 must be BYTES, as the
- * models' metadata declares, and Triton's message names the input (the frontends' conformance tests use it). */
+/* Off by default (the core's tests send every datatype through identity): when on, INPUT0 must be present and
+ * BYTES, as the models' metadata declares, and Triton's message names the input (the frontends' conformance and
+ * hostile-input tests use it). */
 static int strict_datatypes;
 
 void double_set_strict_datatypes(int strict) { __atomic_store_n(&strict_datatypes, strict, __ATOMIC_SEQ_CST); }
@@ -1106,6 +1107,13 @@ static TRITONSERVER_Error* validate(TRITONSERVER_InferenceRequest* r) {
     return errorf(TRITONSERVER_ERROR_INVALID_ARG, "release and response callbacks must be set");
   }
   const char* model = MODELS[r->model].name;
+  bool has_input0 = false;
+  for (int i = 0; i < r->input_count; i++) has_input0 = has_input0 || strcmp(r->inputs[i].name, "INPUT0") == 0;
+  if (__atomic_load_n(&strict_datatypes, __ATOMIC_SEQ_CST) && !has_input0) {
+    return errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                  "[request id: %s] model '%s' got %d input(s) but not its required input 'INPUT0'",
+                  r->id[0] != '\0' ? r->id : "<id_unknown>", model, r->input_count);
+  }
   for (int i = 0; i < r->input_count; i++) {
     const Input* in = &r->inputs[i];
     if (__atomic_load_n(&strict_datatypes, __ATOMIC_SEQ_CST) && strcmp(in->name, "INPUT0") == 0 &&

@@ -35,13 +35,7 @@ public final class Tensor {
         this.data = data.slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         long elements = elementCount(name, this.shape);
         if (dataType.isFixedSize()) {
-            long expected;
-            try {
-                expected = Math.multiplyExact(elements, (long) dataType.elementSize());
-            } catch (ArithmeticException overflow) {
-                throw TritonException.invalidArg("tensor '" + name + "' of datatype " + dataType + " and shape "
-                        + Arrays.toString(this.shape) + " needs more bytes than fit in 64 bits");
-            }
+            long expected = byteSize(name, dataType, this.shape, elements);
             if (expected != this.data.remaining()) {
                 throw TritonException.invalidArg("tensor '" + name + "' of datatype " + dataType + " and shape "
                         + Arrays.toString(this.shape) + " needs " + expected + " bytes of data, got "
@@ -87,6 +81,16 @@ public final class Tensor {
             }
         }
         return count;
+    }
+
+    /** The bytes a fixed-size tensor of this many elements needs; the product is checked, as the element count is. */
+    private static long byteSize(String name, DataType dataType, long[] shape, long elements) {
+        try {
+            return Math.multiplyExact(elements, (long) dataType.elementSize());
+        } catch (ArithmeticException overflow) {
+            throw TritonException.invalidArg("tensor '" + name + "' of datatype " + dataType + " and shape "
+                    + Arrays.toString(shape) + " needs more bytes than fit in 64 bits");
+        }
     }
 
     private static long countBytesElements(String name, ByteBuffer data) {

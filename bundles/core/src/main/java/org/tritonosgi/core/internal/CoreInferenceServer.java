@@ -197,6 +197,10 @@ public final class CoreInferenceServer implements InferenceServer {
 
     @Override
     public List<ModelStatistics> statistics(String name, long version) {
+        if (name != null && !name.isEmpty() && index(false).stream().noneMatch(entry -> entry.name().equals(name))) {
+            // the C API answers NOT_FOUND here; Triton's frontends answer an unknown name with INVALID_ARG, as model()
+            throw TritonException.invalidArg("Request for unknown model: '" + name + "' is not found");
+        }
         return JsonMapping.statistics(server.query((handle, out) -> TRITONSERVER_ServerModelStatistics(handle,
                 name == null ? "" : name, version > 0 ? version : -1, out)));
     }

@@ -192,8 +192,10 @@ class ServerOperationsTest extends DoubleTest {
         assertTrue(stats.get(0).lastInference() > 0);
         assertEquals(1, stats.get(0).batches().get(0).batchSize());
         assertEquals(3, server.statistics(null, 0).size());
-        assertEquals(TritonException.Code.NOT_FOUND,
+        assertEquals(TritonException.Code.INVALID_ARG,
                 assertThrows(TritonException.class, () -> server.statistics("nosuch", 0)).code());
+        assertEquals(TritonException.Code.NOT_FOUND,
+                assertThrows(TritonException.class, () -> server.statistics("identity", 7)).code());
     }
 
     @Test

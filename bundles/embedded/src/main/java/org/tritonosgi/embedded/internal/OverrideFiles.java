@@ -31,12 +31,14 @@ final class OverrideFiles {
         try {
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 String name = file.getKey();
+                // checked before resolving: a NUL makes Path.resolve throw InvalidPathException
+                if (name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0) {
+                    throw outside(model, name);
+                }
                 Path target = modelDir.resolve(name).normalize();
-                if (name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0
-                        || !target.startsWith(modelDir) || target.equals(modelDir)
+                if (!target.startsWith(modelDir) || target.equals(modelDir)
                         || !modelDir.relativize(target).getName(0).toString().matches("[1-9][0-9]{0,17}")) {
-                    throw TritonException.invalidArg("load of model '" + model + "': file path '" + name
-                            + "' must be <version>/<path> inside the model folder");
+                    throw outside(model, name);
                 }
                 Files.createDirectories(target.getParent());
                 Files.write(target, file.getValue());
@@ -50,6 +52,11 @@ final class OverrideFiles {
             delete(root);
             throw e;
         }
+    }
+
+    private static TritonException outside(String model, String name) {
+        return TritonException.invalidArg("load of model '" + model + "': file path '" + name
+                + "' must be <version>/<path> inside the model folder");
     }
 
     static void delete(Path root) {

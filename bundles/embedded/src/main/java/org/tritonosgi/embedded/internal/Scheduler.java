@@ -158,7 +158,13 @@ final class Scheduler {
         try {
             if (decoupled) {
                 Job job = batch.get(0);
-                instance.execute(job.request, outputs -> job.respond(outputs, false));
+                instance.execute(job.request, outputs -> {
+                    // a receiver that stopped listening ends the execution here, not after the last response
+                    if (job.isCancelled()) {
+                        throw new TritonException(TritonException.Code.CANCELLED, "request cancelled");
+                    }
+                    job.respond(outputs, false);
+                });
                 computed = true;
                 computeEnded(batch);
                 long end = System.nanoTime();

@@ -169,7 +169,7 @@ final class ServedModel implements Model {
             return;
         }
         scheduler.submit(new Job(name(), version, request, batchSize, listener, classifier,
-                () -> cancellable != null && cancellable.isCancelled(), execution::end));
+                () -> listener.isCancelled() || cancellable != null && cancellable.isCancelled(), execution::end));
     }
 
     private DataType outputType(String output) {

@@ -128,7 +128,8 @@ class ControlModeTest {
             assertArrayEquals(new float[] {1, 2, 3}, OnnxRuntimeBackendTest.floats(response.output("OUTPUT0")));
         }
 
-        for (String path : List.of("../escape/model.onnx", "1/../../escape.onnx", "/etc/passwd", "model.onnx")) {
+        for (String path : List.of("../escape/model.onnx", "1/../../escape.onnx", "/etc/passwd", "model.onnx",
+                "1/\0escape.onnx", "1\\..\\..\\escape.onnx")) {
             TritonException error = failure(server.load("bad", new LoadOptions(Optional.of(config),
                     Map.of(path, onnx))).toCompletableFuture());
             assertEquals(TritonException.Code.INVALID_ARG, error.code(), path);

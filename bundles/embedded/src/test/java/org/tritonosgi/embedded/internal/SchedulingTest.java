@@ -172,6 +172,48 @@ class SchedulingTest {
     }
 
     @Test
+    void aListenerThatCancelsStopsADecoupledExecutionBeforeItsNextResponse() throws Exception {
+        TestRepository.model(repo, "repeat", """
+                backend: "repeat"
+                model_transaction_policy { decoupled: true }
+                input [ { name: "INPUT0" data_type: TYPE_STRING dims: [ 1 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_STRING dims: [ 1 ] } ]
+                """, 1);
+        server = TestRepository.start(repo);
+        Model model = server.model("repeat", 0);
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<TritonException> ended = new CompletableFuture<>();
+        model.infer(InferenceRequest.builder().input(Tensor.ofStrings("INPUT0", new long[] {1}, "ping"))
+                .parameter(RepeatBackend.COUNT_PARAMETER, Long.MAX_VALUE).build(), new ResponseListener() {
+                    @Override
+                    public void onResponse(InferenceResponse response) {
+                        received.incrementAndGet();
+                        response.close();
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        ended.complete(null);
+                    }
+
+                    @Override
+                    public void onError(TritonException error) {
+                        ended.complete(error);
+                    }
+
+                    @Override
+                    public boolean isCancelled() {
+                        return received.get() >= 3;
+                    }
+                });
+        TritonException error = ended.get(30, TimeUnit.SECONDS);
+        assertTrue(error != null, "a request repeating Long.MAX_VALUE times can only end by cancellation");
+        assertEquals(TritonException.Code.CANCELLED, error.code());
+        assertEquals(3, received.get(), "no response after the listener cancelled");
+        assertEquals(1, server.statistics("repeat", 0).get(0).inference().fail().count());
+    }
+
+    @Test
     void exitTimeoutFailsWhatIsStillInFlightWithUnavailableAndNothingHangs() throws Exception {
         TestRepository.model(repo, "slow", """
                 backend: "identity"

@@ -85,7 +85,11 @@ import org.osgi.service.metatype.annotations.Option;
     int infer_allocation_pool_size() default 8;
 
     @AttributeDefinition(name = "Maximum response pool size",
-            description = "Responses one stream may queue for a slow reader before it stops reading requests.")
+            description = "Responses one ModelStreamInfer stream may hold for a client that is not reading them"
+                    + " (a decoupled model answers whether or not the client reads). A response past this limit"
+                    + " cancels its request in the engine and the client gets an in-stream error naming the limit"
+                    + " (with the triton_grpc_error header, the stream ends with RESOURCE_EXHAUSTED). The default,"
+                    + " as Triton's, sets no limit.")
     int max_response_pool_size() default Integer.MAX_VALUE;
 
     @AttributeDefinition(name = "Header forward pattern", description = "Regular expression; request metadata whose"

@@ -65,10 +65,13 @@ public final class GrpcServer {
         KeepaliveOptions.apply(settings.keepalive(), KeepaliveOptions.Target.of(builder));
         BindableService inference = new InferenceService(inferenceServer, settings, streams);
         // The gate is last so that it runs first: a stopping server answers UNAVAILABLE before anything else.
-        builder.addService(settings.restrictions().isEmpty() ? ServerInterceptors.intercept(inference, gate)
-                : ServerInterceptors.intercept(inference, new RestrictedProtocols(settings.restrictions()), gate))
-                .addService(ServerInterceptors.intercept(new HealthService(inferenceServer), gate))
-                .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), gate));
+        // RequestParsing wraps the whole chain: bytes that are no valid request end the call with INVALID_ARGUMENT.
+        builder.addService(RequestParsing.wrap(settings.restrictions().isEmpty()
+                        ? ServerInterceptors.intercept(inference, gate)
+                        : ServerInterceptors.intercept(inference, new RestrictedProtocols(settings.restrictions()), gate)))
+                .addService(RequestParsing.wrap(ServerInterceptors.intercept(new HealthService(inferenceServer), gate)))
+                .addService(RequestParsing.wrap(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
+                        gate)));
         if (settings.reusePort()) {
             builder.withOption(transport.reusePort(), true);
         }
@@ -103,6 +106,11 @@ public final class GrpcServer {
     /** The configured host and the bound port, for log lines ("0.0.0.0:8001"). */
     String describe() {
         return settings.address().getHostString() + ":" + localAddress().getPort();
+    }
+
+    /** The server's open streams. */
+    Streams streams() {
+        return streams;
     }
 
     /** The event-loop transport in use, "epoll" or "nio". */

@@ -13,8 +13,8 @@ import org.tritonosgi.api.frontend.Restrictions;
 
 /** Checked gRPC frontend settings, built from PID {@code org.tritonosgi.grpc} or directly by tests. */
 public record GrpcSettings(InetSocketAddress address, boolean reusePort, Tls tls, Keepalive keepalive,
-        boolean compressInferResponses, int inferThreads, int streamWindow, Pattern forwardHeaders,
-        Restrictions restrictions) {
+        boolean compressInferResponses, int inferThreads, int streamWindow, int responsePoolSize,
+        Pattern forwardHeaders, Restrictions restrictions) {
 
     static final String PID = "org.tritonosgi.grpc";
 
@@ -35,7 +35,8 @@ public record GrpcSettings(InetSocketAddress address, boolean reusePort, Tls tls
 
     /** Plain-text settings with Triton's defaults on the given address, for tests and benchmarks. */
     public static GrpcSettings plain(InetSocketAddress address) {
-        return new GrpcSettings(address, false, null, Keepalive.DEFAULTS, false, 2, 8, null, Restrictions.NONE);
+        return new GrpcSettings(address, false, null, Keepalive.DEFAULTS, false, 2, 8, Integer.MAX_VALUE, null,
+                Restrictions.NONE);
     }
 
     /**
@@ -66,19 +67,24 @@ public record GrpcSettings(InetSocketAddress address, boolean reusePort, Tls tls
         if (!level.matches("none|low|med|medium|high")) {
             throw invalid("infer.compression.level", config.infer_compression_level(), "none, low, med or high");
         }
-        // Checked for Triton parity; grpc-java's own flow control bounds what a stream buffers.
-        atLeast("max.response.pool.size", config.max_response_pool_size(), 1);
         return new GrpcSettings(new InetSocketAddress(host, config.port()), config.reuse_port(), tls(config),
                 keepalive, !level.equals("none"),
                 atLeast("infer.thread.count", config.infer_thread_count(), 1),
                 atLeast("infer.allocation.pool.size", config.infer_allocation_pool_size(), 1),
+                atLeast("max.response.pool.size", config.max_response_pool_size(), 1),
                 pattern(config.forward_header_pattern()), restrictions(config.restricted_protocol()));
     }
 
     /** A copy restricting the groups of Triton's --grpc-restricted-protocol entries, for tests. */
     GrpcSettings withRestrictions(String... entries) {
         return new GrpcSettings(address, reusePort, tls, keepalive, compressInferResponses, inferThreads,
-                streamWindow, forwardHeaders, restrictions(entries));
+                streamWindow, responsePoolSize, forwardHeaders, restrictions(entries));
+    }
+
+    /** A copy holding at most this many responses per stream for a client that does not read, for tests. */
+    GrpcSettings withResponsePoolSize(int responses) {
+        return new GrpcSettings(address, reusePort, tls, keepalive, compressInferResponses, inferThreads,
+                streamWindow, responses, forwardHeaders, restrictions);
     }
 
     private static Restrictions restrictions(String[] entries) {

@@ -87,13 +87,16 @@ final class InferRequests {
         if (version == null || version.isEmpty()) {
             return 0;
         }
-        try {
-            long parsed = Long.parseLong(version);
-            if (parsed > 0) {
-                return parsed;
+        // ASCII digits only: Long.parseLong also takes a sign and digits of other scripts ("\u0661" is 1)
+        if (version.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            try {
+                long parsed = Long.parseLong(version);
+                if (parsed > 0) {
+                    return parsed;
+                }
+            } catch (NumberFormatException tooLarge) {
+                // reported below
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw TritonException.invalidArg("failed to parse model version '" + version + "': expected a positive"
                 + " integer or \"\"");

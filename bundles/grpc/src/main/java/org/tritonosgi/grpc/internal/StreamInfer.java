@@ -1,8 +1,12 @@
 package org.tritonosgi.grpc.internal;
 
 import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.tritonosgi.api.InferenceRequest;
 import org.tritonosgi.api.InferenceResponse;
 import org.tritonosgi.api.InferenceServer;
@@ -17,7 +21,9 @@ import org.tritonosgi.grpc.internal.proto.ModelStreamInferResponse;
  * One ModelStreamInfer stream. Requests run concurrently, each response is sent as the model produces it
  * (several for decoupled models, each flagged {@code triton_final_response}), and errors are reported in-stream
  * as Triton does. Flow control: the stream reads a new request only while fewer than the window are in flight
- * and the client is reading responses, so a slow reader never makes the server buffer without bound.
+ * and the client is reading responses. A decoupled model answers whether or not the client reads, so responses
+ * the call cannot take yet wait in this stream's own queue, at most {@link GrpcSettings#responsePoolSize()} of
+ * them; one more cancels its request in the engine and reports an error for it instead.
  */
 final class StreamInfer implements StreamObserver<ModelInferRequest> {
 
@@ -28,11 +34,23 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
     private final boolean errorEndsStream;
     private final Streams streams;
     private final Object lock = new Object();
+    /** Messages waiting for the call to become ready; only those with a source count against the pool. */
+    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+    private int queuedResponses;
     private int inFlight;
     private int requested;
     private boolean halfClosed;
     private boolean stopping;
-    private boolean ended;
+    private volatile boolean ended;
+
+    /** A message for the client and the engine response whose buffers it wraps (null for errors). */
+    private record Outgoing(ModelStreamInferResponse message, InferenceResponse source, boolean countsAgainstPool) {
+        void release() {
+            if (source != null) {
+                source.close();
+            }
+        }
+    }
 
     StreamInfer(InferenceServer server, GrpcSettings settings, ServerCallStreamObserver<ModelStreamInferResponse> call,
             Metadata headers, boolean errorEndsStream, Streams streams) {
@@ -45,11 +63,11 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
         call.disableAutoRequest();
         call.setOnCancelHandler(() -> {
             synchronized (lock) {
-                ended = true;
+                discardLocked();
             }
             streams.closed(this);
         });
-        call.setOnReadyHandler(this::pull);
+        call.setOnReadyHandler(this::drain);
         if (settings.compressInferResponses()) {
             call.setCompression("gzip");
         }
@@ -60,7 +78,7 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
     private void pull() {
         synchronized (lock) {
             while (!ended && !halfClosed && !stopping && inFlight + requested < settings.streamWindow()
-                    && call.isReady()) {
+                    && queue.isEmpty() && call.isReady()) {
                 requested++;
                 call.request(1);
             }
@@ -88,48 +106,94 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
             finished();
             return;
         }
-        boolean emptyFinal = RequestParameters.emptyFinalResponse(request.getParametersMap());
+        Request listener = new Request(request, model);
         try {
-            model.infer(inference, listener(request, model, emptyFinal));
+            model.infer(inference, listener);
         } catch (RuntimeException e) {
-            report(request, model, e);
-            finished();
+            listener.onError(TritonException.of(e));
         }
     }
 
-    private ResponseListener listener(ModelInferRequest request, Model model, boolean emptyFinal) {
-        return new ResponseListener() {
-            private boolean finalSent;
+    /** The listener of one request: its responses go out in order, and it ends exactly once. */
+    private final class Request implements ResponseListener {
+        private final ModelInferRequest request;
+        private final Model model;
+        private final boolean emptyFinal;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private boolean finalSent;
+        private volatile boolean failed;
 
-            @Override
-            public void onResponse(InferenceResponse response) {
-                try (response) {
-                    finalSent = response.isFinal();
-                    send(ModelStreamInferResponse.newBuilder().setInferResponse(
-                            InferResponses.withFinalFlag(InferResponses.encode(response), response.isFinal())).build());
-                } catch (RuntimeException e) {
-                    report(request, model, e);
-                    finalSent = true;
+        Request(ModelInferRequest request, Model model) {
+            this.request = request;
+            this.model = model;
+            this.emptyFinal = RequestParameters.emptyFinalResponse(request.getParametersMap());
+        }
+
+        @Override
+        public void onResponse(InferenceResponse response) {
+            if (failed || ended) {
+                response.close();
+                return;
+            }
+            finalSent = response.isFinal();
+            ModelStreamInferResponse message;
+            try {
+                message = ModelStreamInferResponse.newBuilder().setInferResponse(
+                        InferResponses.withFinalFlag(InferResponses.encode(response), response.isFinal())).build();
+            } catch (RuntimeException e) {
+                response.close();
+                fail(e);
+                return;
+            }
+            if (!offer(new Outgoing(message, response, true))) {
+                fail(poolFull());
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (!failed && !finalSent && emptyFinal) {
+                ModelStreamInferResponse empty = ModelStreamInferResponse.newBuilder().setInferResponse(
+                        InferResponses.withFinalFlag(ModelInferResponse.newBuilder().setModelName(model.name())
+                                .setModelVersion(Long.toString(model.version())).setId(request.getId()), true))
+                        .build();
+                if (!offer(new Outgoing(empty, null, true))) {
+                    fail(poolFull());
                 }
             }
+            end();
+        }
 
-            @Override
-            public void onComplete() {
-                if (!finalSent && emptyFinal) {
-                    send(ModelStreamInferResponse.newBuilder().setInferResponse(InferResponses.withFinalFlag(
-                            ModelInferResponse.newBuilder().setModelName(model.name())
-                                    .setModelVersion(Long.toString(model.version())).setId(request.getId()), true))
-                            .build());
-                }
+        @Override
+        public void onError(TritonException error) {
+            if (!failed) {
+                fail(error);
+            }
+            end();
+        }
+
+        /** True once this request failed (the engine may stop producing) or the stream ended. */
+        @Override
+        public boolean isCancelled() {
+            return failed || ended;
+        }
+
+        private void fail(Throwable failure) {
+            failed = true;
+            report(request, model, failure);
+        }
+
+        private void end() {
+            if (done.compareAndSet(false, true)) {
                 finished();
             }
+        }
 
-            @Override
-            public void onError(TritonException error) {
-                report(request, model, error);
-                finished();
-            }
-        };
+        private StatusRuntimeException poolFull() {
+            return Status.RESOURCE_EXHAUSTED.withDescription("response pool of " + settings.responsePoolSize()
+                    + " responses is full for model '" + model.name() + "'; the client is not reading responses"
+                    + " (max.response.pool.size)").asRuntimeException();
+        }
     }
 
     /** Reports a failed request in-stream, or ends the stream with its status when the client asked for that. */
@@ -137,7 +201,7 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
         if (errorEndsStream) {
             synchronized (lock) {
                 if (!ended) {
-                    ended = true;
+                    discardLocked();
                     call.onError(GrpcErrors.status(failure));
                 }
             }
@@ -148,40 +212,88 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
         if (model != null) {
             response.setModelName(model.name()).setModelVersion(Long.toString(model.version()));
         }
-        send(ModelStreamInferResponse.newBuilder().setErrorMessage(TritonException.of(failure).getMessage())
-                .setInferResponse(response).build());
+        offer(new Outgoing(ModelStreamInferResponse.newBuilder().setErrorMessage(GrpcErrors.message(failure))
+                .setInferResponse(response).build(), null, false));
     }
 
-    private void send(ModelStreamInferResponse response) {
+    /**
+     * Sends the message now if the call can take it, else queues it. Errors are always queued: there is at most
+     * one per request, and requests are bounded by the window.
+     *
+     * @return false, the message released, when it is a response and the pool is full
+     */
+    private boolean offer(Outgoing out) {
         synchronized (lock) {
-            if (!ended) {
-                call.onNext(response);
+            if (ended) {
+                out.release();
+                return true;
             }
+            if (queue.isEmpty() && call.isReady()) {
+                write(out);
+                return true;
+            }
+            if (out.countsAgainstPool()) {
+                if (queuedResponses >= settings.responsePoolSize()) {
+                    out.release();
+                    return false;
+                }
+                queuedResponses++;
+                streams.queued(queuedResponses);
+            }
+            queue.add(out);
+            return true;
         }
     }
 
-    private void finished() {
+    /** The call became ready: sends what waits while it stays ready, then reads requests again. */
+    private void drain() {
         synchronized (lock) {
-            inFlight--;
-            if (inFlight > 0 || ended) {
-                return;
+            while (!ended && !queue.isEmpty() && call.isReady()) {
+                Outgoing out = queue.poll();
+                if (out.countsAgainstPool()) {
+                    queuedResponses--;
+                }
+                write(out);
             }
-            if (stopping) {
-                end(true);
-                return;
-            }
-            if (halfClosed) {
-                end(false);
+            if (endIfIdleLocked()) {
                 return;
             }
         }
         pull();
     }
 
+    /** Called holding the lock. gRPC serialises the message inside onNext, so the source may close after it. */
+    private void write(Outgoing out) {
+        try {
+            call.onNext(out.message());
+        } finally {
+            out.release();
+        }
+    }
+
+    private void finished() {
+        synchronized (lock) {
+            inFlight--;
+            if (ended || endIfIdleLocked()) {
+                return;
+            }
+        }
+        pull();
+    }
+
+    /** Called holding the lock: ends a half-closed or stopping stream once nothing is in flight or queued. */
+    private boolean endIfIdleLocked() {
+        if (ended || inFlight > 0 || !queue.isEmpty() || !(halfClosed || stopping)) {
+            return ended;
+        }
+        end(stopping);
+        return true;
+    }
+
     @Override
     public void onError(Throwable t) {
         synchronized (lock) {
-            ended = true;
+            discardLocked();
         }
         streams.closed(this);
     }
@@ -190,23 +302,19 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
     public void onCompleted() {
         synchronized (lock) {
             halfClosed = true;
-            if (inFlight == 0 && !ended) {
-                end(stopping);
-            }
+            endIfIdleLocked();
         }
     }
 
-    /** Ends the stream with UNAVAILABLE once the requests in flight have answered. */
+    /** Ends the stream with UNAVAILABLE once the requests in flight have answered and their responses are sent. */
     void stop() {
         synchronized (lock) {
             stopping = true;
-            if (inFlight == 0 && !ended) {
-                end(true);
-            }
+            endIfIdleLocked();
         }
     }
 
-    /** Ends the stream now with UNAVAILABLE; later responses are dropped. */
+    /** Ends the stream now with UNAVAILABLE; queued and later responses are dropped. */
     void abort() {
         synchronized (lock) {
             if (!ended) {
@@ -217,12 +325,22 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
 
     /** Called holding the lock. */
     private void end(boolean exiting) {
-        ended = true;
+        discardLocked();
         if (exiting) {
             call.onError(GrpcErrors.exiting());
         } else {
             call.onCompleted();
         }
         streams.closed(this);
+    }
+
+    /** Called holding the lock: the stream takes no more messages and gives queued responses back. */
+    private void discardLocked() {
+        ended = true;
+        Outgoing out;
+        while ((out = queue.poll()) != null) {
+            out.release();
+        }
+        queuedResponses = 0;
     }
 }

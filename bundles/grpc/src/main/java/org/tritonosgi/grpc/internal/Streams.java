@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.tritonosgi.api.InferenceServer;
 import org.tritonosgi.grpc.internal.proto.ModelStreamInferResponse;
 
@@ -15,6 +16,7 @@ final class Streams {
             Metadata.ASCII_STRING_MARSHALLER);
 
     private final Set<StreamInfer> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger mostQueued = new AtomicInteger();
     private volatile boolean stopping;
 
     StreamInfer open(InferenceServer server, GrpcSettings settings,
@@ -31,6 +33,16 @@ final class Streams {
 
     void closed(StreamInfer stream) {
         open.remove(stream);
+    }
+
+    /** A stream now holds this many responses for a client that is not reading. */
+    void queued(int responses) {
+        mostQueued.accumulateAndGet(responses, Math::max);
+    }
+
+    /** The most responses any stream of this server has held at once, for tests of max.response.pool.size. */
+    int mostQueuedResponses() {
+        return mostQueued.get();
     }
 
     /** Ends every stream with UNAVAILABLE once its requests in flight have answered. */

@@ -28,8 +28,10 @@ import org.tritonosgi.api.config.ModelTransactionPolicy;
 
 /**
  * The embedded engine plus test models it cannot provide: {@code repeat}, decoupled, answering every request with
- * three responses (INT32 0, 1, 2), {@code slow}, whose responses the test completes by hand, and {@code params},
- * answering with the request's parameters as response parameters.
+ * three responses (INT32 0, 1, 2), {@code slow}, whose responses the test completes by hand, {@code params},
+ * answering with the request's parameters as response parameters, and {@code many}, decoupled, answering with
+ * request parameter {@code count} responses of 1 KiB (INT32 i and zeros) as fast as it can, stopping when the
+ * listener cancels unless {@code ignore_cancel} is true.
  */
 final class FakeServer implements InferenceServer {
 
@@ -40,6 +42,10 @@ final class FakeServer implements InferenceServer {
     final AtomicInteger outstanding = new AtomicInteger();
     final AtomicInteger maxOutstanding = new AtomicInteger();
 
+    /** Responses {@code many} produced, and how each of its requests ended ("completed N" or "cancelled N"). */
+    final AtomicInteger manyProduced = new AtomicInteger();
+    final LinkedBlockingQueue<String> manyEnded = new LinkedBlockingQueue<>();
+
     private final InferenceServer engine;
 
     FakeServer(InferenceServer engine) {
@@ -48,9 +54,14 @@ final class FakeServer implements InferenceServer {
 
     /** A response of {@code slow} or {@code repeat} carrying one INT32 value. */
     static InferenceResponse response(String model, String id, int value, boolean isFinal) {
-        ByteBuffer data = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).flip();
-        return new InferenceResponse(id, model, 1, List.of(new Tensor("OUT", DataType.INT32, new long[] {1}, data)),
-                Map.of(), isFinal, null);
+        return response(model, id, value, 1, isFinal);
+    }
+
+    /** A response whose INT32 output holds the value and then zeros, {@code elements} in all. */
+    static InferenceResponse response(String model, String id, int value, int elements, boolean isFinal) {
+        ByteBuffer data = ByteBuffer.allocate(4 * elements).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value);
+        return new InferenceResponse(id, model, 1, List.of(new Tensor("OUT", DataType.INT32,
+                new long[] {elements}, data)), Map.of(), isFinal, null);
     }
 
     @Override
@@ -68,14 +79,35 @@ final class FakeServer implements InferenceServer {
                     });
                 }
             };
+            case "many" -> new TestModel(name, true) {
+                @Override
+                public void infer(InferenceRequest request, ResponseListener listener) {
+                    long count = (Long) request.parameters().getOrDefault("count", 1000L);
+                    boolean ignoreCancel = Boolean.TRUE.equals(request.parameters().get("ignore_cancel"));
+                    CompletableFuture.runAsync(() -> {
+                        for (int i = 0; i < count; i++) {
+                            if (!ignoreCancel && listener.isCancelled()) {
+                                manyEnded.add("cancelled " + i);
+                                listener.onError(new TritonException(TritonException.Code.CANCELLED,
+                                        "request cancelled"));
+                                return;
+                            }
+                            manyProduced.incrementAndGet();
+                            listener.onResponse(response(name, request.id(), i, 256, i == count - 1));
+                        }
+                        manyEnded.add("completed " + count);
+                        listener.onComplete();
+                    });
+                }
+            };
             case "slow" -> new TestModel(name, false) {
                 @Override
                 public CompletionStage<InferenceResponse> infer(InferenceRequest request) {
                     CompletableFuture<InferenceResponse> response = new CompletableFuture<>();
                     maxOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
-                    response.whenComplete((r, e) -> outstanding.decrementAndGet());
                     pending.add(response);
-                    return response;
+                    // the caller's callbacks run on the stage returned, after the count went down
+                    return response.whenComplete((r, e) -> outstanding.decrementAndGet());
                 }
             };
             case "params" -> new TestModel(name, false) {

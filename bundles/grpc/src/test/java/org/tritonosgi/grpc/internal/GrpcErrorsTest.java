@@ -1,6 +1,7 @@
 package org.tritonosgi.grpc.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -31,5 +32,32 @@ class GrpcErrorsTest {
         assertEquals(Status.Code.NOT_FOUND, status.getStatus().getCode());
         assertEquals("Request for unknown model: 'm' version 7 is not found", status.getStatus().getDescription());
         assertEquals(Status.Code.INTERNAL, GrpcErrors.status(new IllegalStateException("boom")).getStatus().getCode());
+    }
+
+    @Test
+    void anUnexpectedExceptionReachesTheClientWithoutItsClassName() {
+        for (Throwable bug : new Throwable[] {new ArithmeticException("long overflow"),
+            new CompletionException(new NullPointerException("x")),
+            TritonException.of(new IllegalStateException("in the engine"))}) {
+            StatusRuntimeException status = GrpcErrors.status(bug);
+            assertEquals(Status.Code.INTERNAL, status.getStatus().getCode());
+            assertEquals("internal error; the server log has the details", status.getStatus().getDescription());
+            assertEquals("internal error; the server log has the details", GrpcErrors.message(bug));
+        }
+    }
+
+    @Test
+    void aDescriptionEchoingAHostileNameStaysWithinWhatClientsAcceptInTrailers() {
+        String name = "y".repeat(100_000);
+        String description = GrpcErrors.status(TritonException.invalidArg("Request for unknown model: '" + name
+                + "' is not found")).getStatus().getDescription();
+        assertTrue(description.startsWith("Request for unknown model: 'yyy"), description);
+        assertTrue(description.endsWith("... (cut; 100042 characters in all)"), description);
+        assertTrue(description.length() <= GrpcErrors.MAX_DESCRIPTION_BYTES, "length " + description.length());
+        // every character of this one travels as %XX%XX%XX
+        String wide = GrpcErrors.bounded("\u20AC".repeat(10_000));
+        long euros = wide.chars().filter(c -> c == '\u20AC').count();
+        assertTrue(euros > 100 && euros * 9 + (wide.length() - euros) <= GrpcErrors.MAX_DESCRIPTION_BYTES, wide);
+        assertEquals("short", GrpcErrors.bounded("short"));
     }
 }

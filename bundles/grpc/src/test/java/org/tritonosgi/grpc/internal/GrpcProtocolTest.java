@@ -279,6 +279,39 @@ class GrpcProtocolTest {
     }
 
     @Test
+    void aVersionThatIsNoPlainDecimalNumberGivesInvalidArgumentNamingIt() {
+        // Long.parseLong alone would take the Arabic-Indic and the fullwidth digit one as version 1
+        for (String version : List.of("\u0661", "\uFF11", "1.5", "-1", "0", " 1", "99999999999999999999")) {
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking().modelReady(ModelReadyRequest
+                    .newBuilder().setName("identity").setVersion(version).build()), "'" + version + "'");
+        }
+    }
+
+    @Test
+    void anUnknownModelNameOf100000CharactersGivesInvalidArgumentWithAShortenedMessage() {
+        String name = "y".repeat(100_000);
+        io.grpc.StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking()
+                .modelMetadata(ModelMetadataRequest.newBuilder().setName(name).build()), "'yyyyyyyyyy", "cut");
+        assertTrue(e.getStatus().getDescription().length() <= GrpcErrors.MAX_DESCRIPTION_BYTES);
+    }
+
+    @Test
+    void requestBytesThatAreNoProtobufGiveInvalidArgumentNamingTheMethod() throws Exception {
+        CorpusWire wire = new CorpusWire(client, server.localAddress().getPort());
+        byte[] truncated = java.util.Arrays.copyOf(ModelInferRequest.newBuilder().setModelName("identity").build()
+                .toByteArray(), 4);
+        for (var type : List.of(io.grpc.MethodDescriptor.MethodType.UNARY,
+                io.grpc.MethodDescriptor.MethodType.BIDI_STREAMING)) {
+            String method = type == io.grpc.MethodDescriptor.MethodType.UNARY ? "ModelInfer" : "ModelStreamInfer";
+            CorpusWire.Outcome outcome = wire.raw(method, type, truncated);
+            assertEquals(Status.Code.INVALID_ARGUMENT, outcome.code(), outcome.message());
+            assertEquals("malformed " + method + " request: While parsing a protocol message, the input ended"
+                    + " unexpectedly in the middle of a field.", outcome.message());
+        }
+        assertTrue(client.blocking().serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
+    }
+
+    @Test
     void wrongDatatypeGivesInvalidArgumentNamingTheInput() {
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking().modelInfer(ModelInferRequest.newBuilder()
                 .setModelName("identity").addInputs(input("INPUT0", "FP32", 1, 1))

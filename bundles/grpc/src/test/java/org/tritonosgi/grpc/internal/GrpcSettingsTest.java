@@ -32,6 +32,7 @@ class GrpcSettingsTest {
         assertFalse(settings.compressInferResponses());
         assertEquals(2, settings.inferThreads());
         assertEquals(8, settings.streamWindow());
+        assertEquals(Integer.MAX_VALUE, settings.responsePoolSize());
         assertNull(settings.forwardHeaders());
         assertTrue(settings.restrictions().isEmpty());
     }
@@ -42,11 +43,12 @@ class GrpcSettingsTest {
                 "keepalive.timeout.ms", 500L, "keepalive.permit.without.calls", true,
                 "http2.min.recv.ping.interval.without.data.ms", 10L, "max.connection.age.ms", 60_000L,
                 "max.connection.age.grace.ms", 5_000L, "infer.compression.level", "high",
-                "forward.header.pattern", "x-.*")));
+                "forward.header.pattern", "x-.*", "max.response.pool.size", 16)));
         assertEquals(new GrpcSettings.Keepalive(Duration.ofSeconds(1), Duration.ofMillis(500), true, 2,
                 Duration.ofMillis(10), 2, Duration.ofMinutes(1), Duration.ofSeconds(5)), settings.keepalive());
         assertTrue(settings.compressInferResponses());
         assertTrue(settings.forwardHeaders().matcher("X-Request").matches());
+        assertEquals(16, settings.responsePoolSize());
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.tritonosgi.embedded.internal.EmbeddedInferenceServer;
 import org.tritonosgi.embedded.internal.Settings;
 
@@ -22,6 +23,11 @@ final class TestEngine {
      * (optional IN_&lt;TYPE&gt; -> OUT_&lt;TYPE&gt; for every datatype, no batching).
      */
     static EmbeddedInferenceServer start(Path repo) throws IOException {
+        return start(repo, UnaryOperator.identity());
+    }
+
+    /** The same repository, the engine's settings adjusted (e.g. explicit model control). */
+    static EmbeddedInferenceServer start(Path repo, UnaryOperator<Settings> adjust) throws IOException {
         Path identity = Files.createDirectories(repo.resolve("identity/1"));
         Files.writeString(identity.getParent().resolve("config.pbtxt"), """
                 name: "identity"
@@ -40,7 +46,7 @@ final class TestEngine {
         }
         Files.createDirectories(repo.resolve("all_types/1"));
         Files.writeString(repo.resolve("all_types/config.pbtxt"), allTypes.toString());
-        return new EmbeddedInferenceServer(Settings.of(List.of(repo)).withExitTimeout(Duration.ofSeconds(5)),
-                "1.2.3");
+        return new EmbeddedInferenceServer(adjust.apply(Settings.of(List.of(repo))
+                .withExitTimeout(Duration.ofSeconds(5))), "1.2.3");
     }
 }
