@@ -66,6 +66,12 @@ public record InferenceRequest(String id, List<Tensor> inputs, List<RequestedOut
         }
     }
 
+    /** This request, reporting to the given trace as it goes through the engine. */
+    public InferenceRequest withTrace(RequestTrace trace) {
+        return new InferenceRequest(id, inputs, outputs, parameters, priority, timeoutMicros, sequenceId,
+                sequenceStart, sequenceEnd, trace);
+    }
+
     /** The input with this name, or null. */
     public Tensor input(String name) {
         for (Tensor input : inputs) {

@@ -5,10 +5,14 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tritonosgi.api.InferenceServer;
+import org.tritonosgi.api.trace.Tracing;
 
 /**
  * The KServe gRPC frontend component. It holds a mandatory static reference to its InferenceServer, so it is
@@ -27,6 +31,17 @@ public final class GrpcFrontend {
     @Activate
     public GrpcFrontend(GrpcConfig config, @Reference(name = "server") InferenceServer inferenceServer) {
         this.server = start(GrpcSettings.from(config), inferenceServer);
+    }
+
+    /** Requests are traced while a Tracing service is registered (bound after construction, replaced live). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindTracing(Tracing tracing) {
+        server.tracing(tracing);
+    }
+
+    void unbindTracing(Tracing tracing) {
+        server.untrace(tracing);
     }
 
     @Deactivate

@@ -7,8 +7,12 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.tritonosgi.api.InferenceServer;
+import org.tritonosgi.api.trace.Tracing;
 import org.tritonosgi.api.frontend.FactoryPids;
 
 /**
@@ -34,6 +38,17 @@ public final class GrpcFrontendInstance {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw FactoryPids.renamed(e, GrpcSettings.PID, String.valueOf(properties.get(Constants.SERVICE_PID)));
         }
+    }
+
+    /** Requests are traced while a Tracing service is registered (bound after construction, replaced live). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindTracing(Tracing tracing) {
+        server.tracing(tracing);
+    }
+
+    void unbindTracing(Tracing tracing) {
+        server.untrace(tracing);
     }
 
     @Deactivate

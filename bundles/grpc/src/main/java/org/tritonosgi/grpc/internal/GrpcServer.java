@@ -32,9 +32,21 @@ public final class GrpcServer {
     private final GrpcSettings settings;
     private final CallGate gate = new CallGate();
     private final Streams streams = new Streams();
+    private final java.util.concurrent.atomic.AtomicReference<org.tritonosgi.api.trace.Tracing> tracing =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final Transport transport;
     private final ExecutorService executor;
     private final Server server;
+
+    /** Traces requests with this service from now on (the frontend binds it dynamically). */
+    public void tracing(org.tritonosgi.api.trace.Tracing service) {
+        tracing.set(service);
+    }
+
+    /** Stops tracing with this service, unless another one replaced it already. */
+    public void untrace(org.tritonosgi.api.trace.Tracing service) {
+        tracing.compareAndSet(service, null);
+    }
 
     public GrpcServer(InferenceServer inferenceServer, GrpcSettings settings) {
         this.settings = settings;
@@ -63,7 +75,7 @@ public final class GrpcServer {
                 .executor(executor)
                 .maxInboundMessageSize(Integer.MAX_VALUE);
         KeepaliveOptions.apply(settings.keepalive(), KeepaliveOptions.Target.of(builder));
-        BindableService inference = new InferenceService(inferenceServer, settings, streams);
+        BindableService inference = new InferenceService(inferenceServer, settings, streams, tracing::get);
         // The gate is last so that it runs first: a stopping server answers UNAVAILABLE before anything else.
         // RequestParsing wraps the whole chain: bytes that are no valid request end the call with INVALID_ARGUMENT.
         builder.addService(RequestParsing.wrap(settings.restrictions().isEmpty()

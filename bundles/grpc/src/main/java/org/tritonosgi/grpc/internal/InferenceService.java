@@ -7,6 +7,10 @@ import org.tritonosgi.api.InferenceRequest;
 import org.tritonosgi.api.InferenceServer;
 import org.tritonosgi.api.Model;
 import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.frontend.ModelNames;
+import org.tritonosgi.api.trace.RequestSpan;
+import org.tritonosgi.api.trace.Tracing;
+import io.grpc.Metadata;
 import org.tritonosgi.grpc.internal.proto.CudaSharedMemoryRegisterRequest;
 import org.tritonosgi.grpc.internal.proto.CudaSharedMemoryRegisterResponse;
 import org.tritonosgi.grpc.internal.proto.CudaSharedMemoryStatusRequest;
@@ -58,10 +62,29 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     private final GrpcSettings settings;
     private final Streams streams;
 
-    InferenceService(InferenceServer server, GrpcSettings settings, Streams streams) {
+    private final Supplier<Tracing> tracing;
+
+    InferenceService(InferenceServer server, GrpcSettings settings, Streams streams, Supplier<Tracing> tracing) {
         this.server = server;
         this.settings = settings;
         this.streams = streams;
+        this.tracing = tracing;
+    }
+
+    /** Every model name a request carries passes the frontends' one check before the engine sees it. */
+    static String model(String name) {
+        ModelNames.check(name);
+        return name;
+    }
+
+    /** A model name that may be empty ("every model" in statistics and trace settings); null when empty. */
+    static String modelOrAll(String name) {
+        return name.isEmpty() ? null : model(name);
+    }
+
+    /** Reads a W3C trace header from the call's metadata. */
+    static String header(Metadata headers, String name) {
+        return headers == null ? null : headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
     }
 
     @Override
@@ -77,7 +100,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
         answer(observer, () -> ModelReadyResponse.newBuilder().setReady(
-                server.model(request.getName(), InferRequests.version(request.getVersion())).isReady()).build());
+                server.model(model(request.getName()), InferRequests.version(request.getVersion())).isReady()).build());
     }
 
     @Override
@@ -88,20 +111,21 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     @Override
     public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
         answer(observer, () -> Messages.modelMetadata(
-                server.modelMetadata(request.getName(), InferRequests.version(request.getVersion()))));
+                server.modelMetadata(model(request.getName()), InferRequests.version(request.getVersion()))));
     }
 
     @Override
     public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> observer) {
         answer(observer, () -> ModelConfigResponse.newBuilder().setConfig(
-                server.model(request.getName(), InferRequests.version(request.getVersion())).config()).build());
+                server.model(model(request.getName()), InferRequests.version(request.getVersion())).config())
+                .build());
     }
 
     @Override
     public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> observer) {
         answer(observer, () -> {
             ModelStatisticsResponse.Builder message = ModelStatisticsResponse.newBuilder();
-            server.statistics(request.getName(), InferRequests.version(request.getVersion()))
+            server.statistics(modelOrAll(request.getName()), InferRequests.version(request.getVersion()))
                     .forEach(stats -> message.addModelStats(Messages.statistics(stats)));
             return message.build();
         });
@@ -122,7 +146,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
             StreamObserver<RepositoryModelLoadResponse> observer) {
         try {
             requireDefaultRepository(request.getRepositoryName());
-            complete(observer, server.load(request.getModelName(), RepositoryParameters.load(request)),
+            complete(observer, server.load(model(request.getModelName()), RepositoryParameters.load(request)),
                     RepositoryModelLoadResponse.getDefaultInstance());
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.status(e));
@@ -134,7 +158,8 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
             StreamObserver<RepositoryModelUnloadResponse> observer) {
         try {
             requireDefaultRepository(request.getRepositoryName());
-            complete(observer, server.unload(request.getModelName(), RepositoryParameters.unloadDependents(request)),
+            complete(observer, server.unload(model(request.getModelName()),
+                    RepositoryParameters.unloadDependents(request)),
                     RepositoryModelUnloadResponse.getDefaultInstance());
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.status(e));
@@ -150,9 +175,14 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     @Override
     public void traceSetting(TraceSettingRequest request, StreamObserver<TraceSettingResponse> observer) {
         answer(observer, () -> {
-            String model = request.getModelName().isEmpty() ? null : request.getModelName();
+            String model = modelOrAll(request.getModelName());
             if (model != null) {
                 server.model(model, 0);
+            }
+            Tracing service = tracing.get();
+            if (service != null) {
+                return SettingsMessages.trace(request.getSettingsCount() == 0 ? service.settings(model)
+                        : service.update(model, SettingsMessages.trace(request)));
             }
             return SettingsMessages.trace(request.getSettingsCount() == 0 ? server.traceSettings(model)
                     : server.updateTraceSettings(model, SettingsMessages.trace(request)));
@@ -207,23 +237,45 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
         });
     }
 
+    /** Ends a trace, if the request has one, with the failure's message or as a success. */
+    static void sent(RequestSpan span, Throwable failure) {
+        if (span != null) {
+            span.sent(failure == null ? null : TritonException.of(failure).getMessage());
+        }
+    }
+
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
         ServerCallStreamObserver<ModelInferResponse> call = (ServerCallStreamObserver<ModelInferResponse>) observer;
         call.setOnCancelHandler(() -> { });
+        Metadata headers = CallGate.headers();
+        Tracing service = tracing.get();
+        RequestSpan span = null;
         try {
-            Model model = server.model(request.getModelName(), InferRequests.version(request.getModelVersion()));
+            String name = model(request.getModelName());
+            long version = InferRequests.version(request.getModelVersion());
+            span = service == null ? null : service.start("GRPC", name, version, key -> header(headers, key));
+            Model model = server.model(name, version);
             if (model.isDecoupled()) {
                 throw new TritonException(TritonException.Code.UNSUPPORTED, "ModelInfer RPC doesn't support models"
                         + " with decoupled transaction policy");
             }
-            InferenceRequest inference = InferRequests.decode(request, CallGate.headers(), settings.forwardHeaders());
+            InferenceRequest inference = InferRequests.decode(request, headers, settings.forwardHeaders());
+            if (span != null) {
+                inference = inference.withTrace(span);
+                span.received();
+            }
             if (settings.compressInferResponses()) {
                 call.setCompression("gzip");
             }
+            RequestSpan traced = span;
             model.infer(inference).whenComplete((response, failure) -> {
+                if (traced != null) {
+                    traced.responding();
+                }
                 if (failure != null) {
                     call.onError(GrpcErrors.status(failure));
+                    sent(traced, failure);
                     return;
                 }
                 try (response) {
@@ -231,18 +283,22 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
                         call.onNext(InferResponses.encode(response).build());
                         call.onCompleted();
                     }
+                    sent(traced, null);
                 } catch (RuntimeException e) {
                     call.onError(GrpcErrors.status(e));
+                    sent(traced, e);
                 }
             });
         } catch (RuntimeException e) {
             call.onError(GrpcErrors.status(e));
+            sent(span, e);
         }
     }
 
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> observer) {
-        return streams.open(server, settings, (ServerCallStreamObserver<ModelStreamInferResponse>) observer);
+        return streams.open(server, settings, (ServerCallStreamObserver<ModelStreamInferResponse>) observer,
+                tracing.get());
     }
 
     private static <T> void answer(StreamObserver<T> observer, Supplier<T> work) {

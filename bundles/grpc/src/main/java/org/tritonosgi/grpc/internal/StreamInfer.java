@@ -1,6 +1,8 @@
 package org.tritonosgi.grpc.internal;
 
 import io.grpc.Metadata;
+import org.tritonosgi.api.trace.RequestSpan;
+import org.tritonosgi.api.trace.Tracing;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -33,6 +35,7 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
     private final Metadata headers;
     private final boolean errorEndsStream;
     private final Streams streams;
+    private final Tracing tracing;
     private final Object lock = new Object();
     /** Messages waiting for the call to become ready; only those with a source count against the pool. */
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
@@ -53,7 +56,8 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
     }
 
     StreamInfer(InferenceServer server, GrpcSettings settings, ServerCallStreamObserver<ModelStreamInferResponse> call,
-            Metadata headers, boolean errorEndsStream, Streams streams) {
+            Metadata headers, boolean errorEndsStream, Streams streams, Tracing tracing) {
+        this.tracing = tracing;
         this.server = server;
         this.settings = settings;
         this.call = call;
@@ -95,18 +99,28 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
         }
         Model model;
         InferenceRequest inference;
+        RequestSpan span = null;
         try {
             if (exiting) {
                 throw TritonException.unavailable("Server exiting");
             }
-            model = server.model(request.getModelName(), InferRequests.version(request.getModelVersion()));
+            String name = InferenceService.model(request.getModelName());
+            long version = InferRequests.version(request.getModelVersion());
+            span = tracing == null ? null
+                    : tracing.start("GRPC", name, version, key -> InferenceService.header(headers, key));
+            model = server.model(name, version);
             inference = InferRequests.decode(request, headers, settings.forwardHeaders());
+            if (span != null) {
+                inference = inference.withTrace(span);
+                span.received();
+            }
         } catch (RuntimeException e) {
+            InferenceService.sent(span, e);
             report(request, null, e);
             finished();
             return;
         }
-        Request listener = new Request(request, model);
+        Request listener = new Request(request, model, span);
         try {
             model.infer(inference, listener);
         } catch (RuntimeException e) {
@@ -123,14 +137,21 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
         private boolean finalSent;
         private volatile boolean failed;
 
-        Request(ModelInferRequest request, Model model) {
+        private final RequestSpan span;
+        private volatile Throwable failure;
+
+        Request(ModelInferRequest request, Model model, RequestSpan span) {
             this.request = request;
             this.model = model;
+            this.span = span;
             this.emptyFinal = RequestParameters.emptyFinalResponse(request.getParametersMap());
         }
 
         @Override
         public void onResponse(InferenceResponse response) {
+            if (span != null) {
+                span.responding();
+            }
             if (failed || ended) {
                 response.close();
                 return;
@@ -180,11 +201,13 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
 
         private void fail(Throwable failure) {
             failed = true;
+            this.failure = failure;
             report(request, model, failure);
         }
 
         private void end() {
             if (done.compareAndSet(false, true)) {
+                InferenceService.sent(span, failure);
                 finished();
             }
         }

@@ -20,10 +20,10 @@ final class Streams {
     private volatile boolean stopping;
 
     StreamInfer open(InferenceServer server, GrpcSettings settings,
-            ServerCallStreamObserver<ModelStreamInferResponse> call) {
+            ServerCallStreamObserver<ModelStreamInferResponse> call, org.tritonosgi.api.trace.Tracing tracing) {
         Metadata headers = CallGate.headers();
         boolean errorEndsStream = headers != null && "true".equalsIgnoreCase(headers.get(GRPC_ERROR));
-        StreamInfer stream = new StreamInfer(server, settings, call, headers, errorEndsStream, this);
+        StreamInfer stream = new StreamInfer(server, settings, call, headers, errorEndsStream, this, tracing);
         open.add(stream);
         if (stopping) {
             stream.stop();

@@ -291,7 +291,8 @@ class GrpcProtocolTest {
     void anUnknownModelNameOf100000CharactersGivesInvalidArgumentWithAShortenedMessage() {
         String name = "y".repeat(100_000);
         io.grpc.StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking()
-                .modelMetadata(ModelMetadataRequest.newBuilder().setName(name).build()), "'yyyyyyyyyy", "cut");
+                .modelMetadata(ModelMetadataRequest.newBuilder().setName(name).build()), "'yyyyyyyyyy",
+                "longer than 255 characters");
         assertTrue(e.getStatus().getDescription().length() <= GrpcErrors.MAX_DESCRIPTION_BYTES);
     }
 

@@ -452,8 +452,30 @@ final class HostileCorpus {
             "identity\r\n", " identity", "identity ", "IDENTITY", "x".repeat(300), "y".repeat(100_000),
             "\uD83D\uDE00", "id\u00E9ntity", "\u202Eytitnedi");
 
-    /** What an error about this name must contain: its start, up to any NUL (long ones may be shortened). */
+    /** Whether the frontends' one model-name check (ModelNames) refuses this name before any engine sees it. */
+    private static boolean refusedName(String name) {
+        try {
+            org.tritonosgi.api.frontend.ModelNames.check(name);
+            return false;
+        } catch (org.tritonosgi.api.TritonException e) {
+            return true;
+        }
+    }
+
+    /**
+     * What an error about this name must contain: for a name ModelNames refuses, its escaped start as that message
+     * shows it; else its start, up to any NUL (long ones may be shortened).
+     */
     private static String named(String name) {
+        if (refusedName(name)) {
+            String shown = org.tritonosgi.api.frontend.ModelNames.printable(name);
+            return "invalid model name '" + shown.substring(0, Math.min(shown.length(), 60));
+        }
+        return shown(name);
+    }
+
+    /** What an error about this text must contain: its start, up to any NUL (long ones may be shortened). */
+    private static String shown(String name) {
         int nul = name.indexOf('\0');
         String shown = nul < 0 ? name : name.substring(0, nul);
         return shown.length() > 100 ? shown.substring(0, 100) : shown;
@@ -476,8 +498,10 @@ final class HostileCorpus {
                         w -> w.statistics(name, "")));
                 cases.add(new Case(group.label(), label + " TraceSetting", invalid, names, w -> w.trace(name)));
             }
-            Set<Code> load = explicitControl ? invalid : Set.of(Code.UNAVAILABLE);
-            List<String> loadNames = explicitControl ? names : List.of("explicit model load / unload is not allowed");
+            // a name ModelNames refuses is refused before the control mode is looked at
+            boolean early = explicitControl || refusedName(name);
+            Set<Code> load = early ? invalid : Set.of(Code.UNAVAILABLE);
+            List<String> loadNames = early ? names : List.of("explicit model load / unload is not allowed");
             cases.add(new Case(group.label(), label + " RepositoryModelLoad", load, loadNames,
                     w -> w.load(RepositoryModelLoadRequest.newBuilder().setModelName(name).build())));
             cases.add(new Case(group.label(), label + " RepositoryModelUnload", load, loadNames, w -> w.unload(name)));
@@ -490,8 +514,8 @@ final class HostileCorpus {
                 "1e3", "\u0661", "\uFF11", "1\0", "\0", "9223372036854775808", "-9223372036854775808", "1/../2",
                 "latest", "v1", "1" + "0".repeat(5000));
         for (String version : invalid) {
-            addVersion(group, version, Set.of(Code.INVALID_ARGUMENT), List.of(named(version).isEmpty() ? "version"
-                    : named(version)));
+            addVersion(group, version, Set.of(Code.INVALID_ARGUMENT), List.of(shown(version).isEmpty() ? "version"
+                    : shown(version)));
         }
         for (String version : List.of("7", "9223372036854775807")) {
             addVersion(group, version, Set.of(Code.NOT_FOUND), List.of(version));

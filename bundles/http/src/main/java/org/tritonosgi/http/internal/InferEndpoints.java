@@ -93,7 +93,7 @@ final class InferEndpoints {
                         forwardedHeaders(settings.headerForward(), request.headers()));
         InferenceRequest inference = decoded.request();
         if (span != null) {
-            inference = withTrace(inference, span);
+            inference = inference.withTrace(span);
             span.received();
         }
         return model.infer(inference).handle((response, failure) -> {
@@ -110,11 +110,6 @@ final class InferEndpoints {
                 return Reply.full(Responses.error(alloc, TritonException.of(e)), null);
             }
         });
-    }
-
-    private static InferenceRequest withTrace(InferenceRequest r, RequestSpan span) {
-        return new InferenceRequest(r.id(), r.inputs(), r.outputs(), r.parameters(), r.priority(), r.timeoutMicros(),
-                r.sequenceId(), r.sequenceStart(), r.sequenceEnd(), span);
     }
 
     /** The reply, ending the trace once it is written (its resource is released then). */

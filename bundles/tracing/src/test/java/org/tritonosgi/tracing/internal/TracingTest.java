@@ -235,6 +235,55 @@ class TracingTest {
     }
 
     @Test
+    void grpcRequestsAreTracedAndTheTraceSettingRpcRoundTrips() throws Exception {
+        org.tritonosgi.grpc.internal.GrpcServer grpc = new org.tritonosgi.grpc.internal.GrpcServer(engine,
+                org.tritonosgi.grpc.internal.GrpcSettings.plain(new InetSocketAddress("127.0.0.1", 0)));
+        grpc.start();
+        grpc.tracing(tracing);
+        io.grpc.ManagedChannel channel = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1",
+                grpc.localAddress().getPort()).usePlaintext().build();
+        try {
+            io.grpc.Metadata metadata = new io.grpc.Metadata();
+            metadata.put(io.grpc.Metadata.Key.of("traceparent", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                    "00-" + TRACE_ID + "-" + PARENT_ID + "-01");
+            var stub = org.tritonosgi.grpc.internal.proto.GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(metadata))
+                    .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS);
+            var request = org.tritonosgi.grpc.internal.proto.ModelInferRequest.newBuilder().setModelName("identity")
+                    .addInputs(org.tritonosgi.grpc.internal.proto.ModelInferRequest.InferInputTensor.newBuilder()
+                            .setName("INPUT0").setDatatype("BYTES").addShape(1).addShape(1)
+                            .setContents(org.tritonosgi.grpc.internal.proto.InferTensorContents.newBuilder()
+                                    .addBytesContents(com.google.protobuf.ByteString.copyFromUtf8("Roger Roger"))))
+                    .build();
+            stub.modelInfer(request);
+            SpanData root = spans(1).stream().filter(s -> s.getName().equals("InferRequest")).findFirst()
+                    .orElseThrow();
+            assertEquals(TRACE_ID, root.getTraceId());
+            assertEquals(PARENT_ID, root.getParentSpanId());
+            assertEquals("GRPC", root.getAttributes().get(AttributeKey.stringKey("triton.protocol")));
+            assertEquals(5, spans(1).stream().filter(s -> s.getTraceId().equals(TRACE_ID)).count());
+
+            var setting = stub.traceSetting(org.tritonosgi.grpc.internal.proto.TraceSettingRequest.newBuilder()
+                    .setModelName("other").putSettings("trace_rate", org.tritonosgi.grpc.internal.proto
+                            .TraceSettingRequest.SettingValue.newBuilder().addValue("7").build()).build());
+            assertEquals(List.of("7"), setting.getSettingsMap().get("trace_rate").getValueList());
+            assertEquals("1", send("/v2/trace/setting", null).body().replaceAll(".*\"trace_rate\":\"(\\d+)\".*",
+                    "$1"), "the model override leaves the global rate");
+            assertTrue(send("/v2/models/other/trace/setting", null).body().contains("\"trace_rate\":\"7\""),
+                    "HTTP sees what gRPC set");
+            io.grpc.StatusRuntimeException file = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.grpc.StatusRuntimeException.class, () -> stub.traceSetting(
+                            org.tritonosgi.grpc.internal.proto.TraceSettingRequest.newBuilder().putSettings(
+                                    "trace_file", org.tritonosgi.grpc.internal.proto.TraceSettingRequest.SettingValue
+                                            .newBuilder().addValue("/tmp/t").build()).build()));
+            assertEquals(io.grpc.Status.Code.UNIMPLEMENTED, file.getStatus().getCode());
+        } finally {
+            channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            grpc.stop();
+        }
+    }
+
+    @Test
     void invalidConfigurationNamesPidPropertyAndValue() {
         var converter = org.osgi.util.converter.Converters.standardConverter();
         IllegalArgumentException rate = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
