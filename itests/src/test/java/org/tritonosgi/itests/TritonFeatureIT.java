@@ -101,8 +101,22 @@ public class TritonFeatureIT {
         }
     }
 
+    /** Whether HTTP on this port answers ready; false (not an error) while the port is closing or rebinding. */
     private boolean ready(int port) {
-        return listening(port) && send(port, "/v2/health/ready", null).statusCode() == 200;
+        return answers(port, "/v2/health/ready", null, "");
+    }
+
+    /** Whether this request gets 200 with a body holding the fragment; false while the port is unreachable. */
+    private boolean answers(int port, String path, String body, String fragment) {
+        try {
+            if (!listening(port)) {
+                return false;
+            }
+            HttpResponse<String> response = send(port, path, body);
+            return response.statusCode() == 200 && response.body().contains(fragment);
+        } catch (AssertionError unreachable) {
+            return false;
+        }
     }
 
     private boolean active(String component) {
@@ -277,7 +291,7 @@ public class TritonFeatureIT {
             on.put("otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces");
             tracing.update(on);
             await("the trace settings endpoint shows the new level", TIMEOUT,
-                    () -> send(httpPort(), "/v2/trace/setting", null).body().contains("TIMESTAMPS"));
+                    () -> answers(httpPort(), "/v2/trace/setting", null, "TIMESTAMPS"));
             String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
             HttpRequest traced = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort()
                     + "/v2/models/identity/infer")).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
@@ -291,7 +305,7 @@ public class TritonFeatureIT {
             tracing.update(original == null ? new Hashtable<>(java.util.Map.of("trace.level", "OFF")) : original);
             // the collector goes only once the traced component is gone: it flushes to it while stopping
             await("tracing is off again", TIMEOUT,
-                    () -> send(httpPort(), "/v2/trace/setting", null).body().contains("\"trace_level\":[\"OFF\"]"));
+                    () -> answers(httpPort(), "/v2/trace/setting", null, "\"trace_level\":[\"OFF\"]"));
             collector.stop(0);
         }
     }
@@ -431,8 +445,8 @@ public class TritonFeatureIT {
 
             engineProperties.put("startup.models", new String[] {"identity"});
             engine.update(engineProperties);
-            await("the reconfigured second engine serves identity on port " + spare, TIMEOUT, () -> ready(spare)
-                    && send(spare, "/v2/repository/index", "{\"ready\":true}").body().contains("\"identity\""));
+            await("the reconfigured second engine serves identity on port " + spare, TIMEOUT,
+                    () -> answers(spare, "/v2/repository/index", "{\"ready\":true}", "\"identity\""));
             assertSeedRoundTrip(spare);
             assertEquals("the default engine was not restarted", defaultEngine, engineServiceId("triton"));
         } finally {
