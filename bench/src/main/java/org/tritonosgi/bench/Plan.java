@@ -32,8 +32,8 @@ record Plan(Duration warmup, Duration measure, int[] concurrency, int[] largeMiB
 
     /** A run of a few seconds in all, for the build's smoke tests: every kind of row once, 1 MiB as the large size. */
     static Plan smoke() {
-        return new Plan(Duration.ofMillis(100), Duration.ofMillis(300), new int[] {2}, new int[] {1}, new int[] {2},
-                Duration.ofMillis(100), Duration.ofMillis(300), 2, new double[] {0.5});
+        return new Plan(Duration.ofMillis(50), Duration.ofMillis(150), new int[] {2}, new int[] {1}, new int[] {2},
+                Duration.ofMillis(50), Duration.ofMillis(150), 2, new double[] {0.5});
     }
 
     /** The open loop's concurrency if the closed loop measured the echo there, else the largest one it measured. */
