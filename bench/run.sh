@@ -53,7 +53,8 @@ echo "== JMH micro benchmarks"
 if [[ $# -eq 0 ]]; then
     set -- -wi 2 -w 1 -i 5 -r 1
 fi
-java -cp "$cp" org.openjdk.jmh.Main -prof gc -rf json -rff bench/target/jmh.json "$@" > bench/target/jmh.txt
+java -cp "$cp" org.openjdk.jmh.Main -prof gc -jvmArgsAppend -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -rf json -rff bench/target/jmh.json "$@" > bench/target/jmh.txt
 python3 bench/jmh_table.py bench/target/jmh.json bench/target/direct_loop.txt | tee bench/target/micro.md
 {
     echo "## HTTP"; cat bench/target/http.md
