@@ -1,6 +1,8 @@
 package org.tritonosgi.bench;
 
 import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
@@ -14,6 +16,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +29,9 @@ import org.tritonosgi.grpc.internal.proto.ModelStreamInferResponse;
 /**
  * The raw limit: a bare grpc-java server on loopback with the same method descriptors
  * ({@code inference.GRPCInferenceService/ModelInfer} and {@code ModelStreamInfer}) and no engine. Each response is
- * the template our server answered with (so it has the same fields and size) carrying the request's id and its
- * raw_input_contents as raw_output_contents. Threads shaped as our GrpcServer's: epoll where available, one accept
- * loop, one event loop per core and a fixed executor of the same size for the calls.
+ * the template our server answered with for the request's model (so it has the same fields and size) carrying the
+ * request's id and its raw_input_contents as raw_output_contents. Threads shaped as our GrpcServer's: epoll where
+ * available, one accept loop, one event loop per core and a fixed executor of the same size for the calls.
  */
 final class GrpcEchoServer implements AutoCloseable {
 
@@ -37,12 +41,12 @@ final class GrpcEchoServer implements AutoCloseable {
     private final Server server;
 
     /**
-     * @param unary    what our server answered to a ModelInfer call
-     * @param stream   what our server answered on a ModelStreamInfer stream
+     * @param unary    what our server answered to a ModelInfer call, by model name
+     * @param stream   what our server answered on a ModelStreamInfer stream, by model name
      * @param executorThreads threads for the calls, as our server's infer.thread.count
      */
-    GrpcEchoServer(ModelInferResponse unary, ModelStreamInferResponse stream, int executorThreads)
-            throws IOException {
+    GrpcEchoServer(Map<String, ModelInferResponse> unary, Map<String, ModelStreamInferResponse> stream,
+            int executorThreads) throws IOException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
@@ -74,25 +78,46 @@ final class GrpcEchoServer implements AutoCloseable {
     }
 
     private static final class Echo extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
-        private final ModelInferResponse unary;
-        private final ModelStreamInferResponse stream;
+        private final Map<String, ModelInferResponse> unary = new HashMap<>();
+        private final Map<String, ModelStreamInferResponse> stream = new HashMap<>();
 
-        Echo(ModelInferResponse unary, ModelStreamInferResponse stream) {
-            this.unary = unary;
-            this.stream = stream;
+        /** Keeps the templates without their output bytes: each answer carries the request's. */
+        Echo(Map<String, ModelInferResponse> unary, Map<String, ModelStreamInferResponse> stream) {
+            unary.forEach((model, response) -> this.unary.put(model, response.toBuilder().clearRawOutputContents()
+                    .build()));
+            stream.forEach((model, response) -> this.stream.put(model, response.toBuilder().setInferResponse(
+                    response.getInferResponse().toBuilder().clearRawOutputContents()).build()));
         }
 
+        /** The template with the request's id, and its inputs' shapes and bytes as the outputs' (identity). */
         private static ModelInferResponse echo(ModelInferResponse template, ModelInferRequest request) {
-            ModelInferResponse.Builder response = template.toBuilder().setId(request.getId());
-            for (int i = 0; i < request.getRawInputContentsCount() && i < response.getRawOutputContentsCount(); i++) {
-                response.setRawOutputContents(i, request.getRawInputContents(i));
+            ModelInferResponse.Builder response = template.toBuilder().setId(request.getId())
+                    .addAllRawOutputContents(request.getRawInputContentsList());
+            for (int i = 0; i < request.getInputsCount() && i < response.getOutputsCount(); i++) {
+                response.getOutputsBuilder(i).clearShape().addAllShape(request.getInputs(i).getShapeList());
             }
             return response.build();
         }
 
+        private static <T> T template(Map<String, T> templates, ModelInferRequest request) {
+            T template = templates.get(request.getModelName());
+            if (template == null) {
+                throw Status.NOT_FOUND.withDescription("no template for model '" + request.getModelName() + "'")
+                        .asRuntimeException();
+            }
+            return template;
+        }
+
         @Override
         public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-            observer.onNext(echo(unary, request));
+            ModelInferResponse response;
+            try {
+                response = echo(template(unary, request), request);
+            } catch (StatusRuntimeException e) {
+                observer.onError(e);
+                return;
+            }
+            observer.onNext(response);
             observer.onCompleted();
         }
 
@@ -102,7 +127,8 @@ final class GrpcEchoServer implements AutoCloseable {
             return new StreamObserver<>() {
                 @Override
                 public void onNext(ModelInferRequest request) {
-                    observer.onNext(stream.toBuilder().setInferResponse(echo(stream.getInferResponse(), request))
+                    ModelStreamInferResponse template = template(stream, request);
+                    observer.onNext(template.toBuilder().setInferResponse(echo(template.getInferResponse(), request))
                             .build());
                 }
 

@@ -3,66 +3,51 @@ package org.tritonosgi.bench;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Recorder;
 import org.tritonosgi.grpc.internal.proto.GRPCInferenceServiceGrpc;
 import org.tritonosgi.grpc.internal.proto.ModelInferRequest;
 import org.tritonosgi.grpc.internal.proto.ModelInferResponse;
 import org.tritonosgi.grpc.internal.proto.ModelStreamInferResponse;
 
 /**
- * A closed-loop gRPC load generator on grpc-java's async stubs, loopback only: one HTTP/2 channel on one client
- * event loop (callbacks run on it, no executor hop), and a fixed number of outstanding calls for a warm-up and then
- * a measured period. Unary: each ModelInfer call is issued again as soon as it completes. Streaming: that many
- * ModelStreamInfer streams, each sending its next request when the previous response arrives. Latency goes to an
- * HdrHistogram; a failed call, a stream ended by an error or a response carrying an error_message counts as an
- * error. Bounded: nothing is re-issued after the period or after {@value #MAX_ERRORS} errors, and the run gives up
- * waiting 30 s after the period.
+ * A gRPC load generator on grpc-java's async stubs, loopback only: one HTTP/2 channel on the {@link LoadLoop}
+ * (callbacks run on it, no executor hop). Closed loop, unary: {@code concurrency} ModelInfer calls outstanding, each
+ * issued again as soon as it completes; streaming: that many ModelStreamInfer streams, each sending its next request
+ * when the previous response arrives. Open loop, unary: an {@link OpenLoop} issues each call when it is due, at most
+ * {@code concurrency} outstanding. A failed call, a stream ended by an error or a response carrying an
+ * error_message counts as an error.
  */
 final class GrpcLoad {
-
-    /** After this many errors a run stops issuing calls (a dead server must not make a busy loop). */
-    static final long MAX_ERRORS = 1000;
 
     private GrpcLoad() {
     }
 
-    /** N concurrent unary ModelInfer calls, each re-issued on completion. */
-    static LoadResult unary(int port, ModelInferRequest request, int concurrency, Duration warmup, Duration measure)
-            throws InterruptedException {
-        return run(port, concurrency, warmup, measure, (stub, state) -> new Runnable() {
+    /** Unary ModelInfer calls: closed or open loop as the spec says. */
+    static LoadResult unary(int port, ModelInferRequest request, LoadSpec spec) throws InterruptedException {
+        return spec.isOpen() ? openUnary(port, request, spec) : closed(port, spec, (stub, run) -> new Runnable() {
             @Override
             public void run() {
                 long sentAt = System.nanoTime();
-                stub.modelInfer(request, new StreamObserver<ModelInferResponse>() {
-                    @Override
-                    public void onNext(ModelInferResponse response) {
-                    }
-
+                stub.modelInfer(request, new Observer<>() {
                     @Override
                     public void onError(Throwable t) {
-                        state.errors.incrementAndGet();
+                        run.tally.error();
                         next();
                     }
 
                     @Override
                     public void onCompleted() {
-                        state.record(sentAt, System.nanoTime());
+                        run.tally.record(sentAt, System.nanoTime());
                         next();
                     }
 
                     private void next() {
-                        if (state.goOn()) {
-                            run();
+                        if (!run.goOn()) {
+                            run.done.countDown();
                         } else {
-                            state.done.countDown();
+                            run();
                         }
                     }
                 });
@@ -70,23 +55,31 @@ final class GrpcLoad {
         });
     }
 
-    /** N concurrent ModelStreamInfer streams, each sending a request when the previous response arrives. */
-    static LoadResult stream(int port, ModelInferRequest request, int concurrency, Duration warmup, Duration measure)
-            throws InterruptedException {
-        return run(port, concurrency, warmup, measure,
-                (stub, state) -> () -> new StreamLoop(request, state).start(stub));
+    /** Closed loop: N concurrent ModelStreamInfer streams, each sending a request when the previous one is answered. */
+    static LoadResult stream(int port, ModelInferRequest request, LoadSpec spec) throws InterruptedException {
+        if (spec.isOpen()) {
+            throw new UnsupportedOperationException("open-loop streams are not implemented; use unary");
+        }
+        return closed(port, spec, (stub, run) -> () -> new StreamLoop(request, run).start(stub));
+    }
+
+    /** A StreamObserver that ignores the message itself (the call's completion is what counts). */
+    private abstract static class Observer<T> implements StreamObserver<T> {
+        @Override
+        public void onNext(T value) {
+        }
     }
 
     /** One stream: sends its next request when the previous response arrives. */
     private static final class StreamLoop implements StreamObserver<ModelStreamInferResponse> {
         private final ModelInferRequest request;
-        private final State state;
+        private final ClosedRun run;
         private StreamObserver<ModelInferRequest> requests;
         private long sentAt;
 
-        StreamLoop(ModelInferRequest request, State state) {
+        StreamLoop(ModelInferRequest request, ClosedRun run) {
             this.request = request;
-            this.state = state;
+            this.run = run;
         }
 
         void start(GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub) {
@@ -99,11 +92,11 @@ final class GrpcLoad {
         public void onNext(ModelStreamInferResponse response) {
             long now = System.nanoTime();
             if (!response.getErrorMessage().isEmpty()) {
-                state.errors.incrementAndGet();
+                run.tally.error();
             } else {
-                state.record(sentAt, now);
+                run.tally.record(sentAt, now);
             }
-            if (state.goOn()) {
+            if (run.goOn()) {
                 sentAt = System.nanoTime();
                 requests.onNext(request);
             } else {
@@ -113,73 +106,102 @@ final class GrpcLoad {
 
         @Override
         public void onError(Throwable t) {
-            state.errors.incrementAndGet();
-            state.done.countDown();
+            run.tally.error();
+            run.done.countDown();
         }
 
         @Override
         public void onCompleted() {
-            state.done.countDown();
+            run.done.countDown();
+        }
+    }
+
+    /** What the loops of one closed-loop run share; {@link #goOn()} takes a permit once the measured part began. */
+    private static final class ClosedRun {
+        final Tally tally;
+        final long stopAt;
+        final CountDownLatch done;
+        final AtomicLong permits;
+
+        ClosedRun(LoadSpec spec) {
+            this.tally = new Tally(System.nanoTime() + spec.warmup().toNanos());
+            this.stopAt = tally.measureFrom + spec.measure().toNanos();
+            this.done = new CountDownLatch(spec.concurrency());
+            this.permits = new AtomicLong(spec.maxRequests());
+        }
+
+        boolean goOn() {
+            long now = System.nanoTime();
+            return now < stopAt && !tally.tooManyErrors()
+                    && (now < tally.measureFrom || permits.getAndDecrement() > 0);
         }
     }
 
     /** Makes the loop of one outstanding call (or stream) on the channel's stub; running it starts it. */
     private interface LoopFactory {
-        Runnable loop(GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub, State state);
+        Runnable loop(GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub, ClosedRun run);
     }
 
-    /** What the loops of one run share. */
-    private static final class State {
-        final Recorder recorder = new Recorder(3);
-        final AtomicLong completed = new AtomicLong();
-        final AtomicLong errors = new AtomicLong();
-        final long measureFrom;
-        final long stopAt;
-        final CountDownLatch done;
+    private static ManagedChannel channel(LoadLoop loop, int port) {
+        return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().eventLoopGroup(loop.group)
+                .channelType(loop.channelType).directExecutor().maxInboundMessageSize(Integer.MAX_VALUE).build();
+    }
 
-        State(long measureFrom, long stopAt, int concurrency) {
-            this.measureFrom = measureFrom;
-            this.stopAt = stopAt;
-            this.done = new CountDownLatch(concurrency);
-        }
-
-        void record(long sentAt, long now) {
-            if (sentAt >= measureFrom) {
-                recorder.recordValue(now - sentAt);
-                completed.incrementAndGet();
+    private static LoadResult closed(int port, LoadSpec spec, LoopFactory loops) throws InterruptedException {
+        try (LoadLoop loop = new LoadLoop()) {
+            ManagedChannel channel = channel(loop, port);
+            try {
+                GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub = GRPCInferenceServiceGrpc.newStub(channel);
+                ClosedRun run = new ClosedRun(spec);
+                run.tally.startFootprintAt(loop.group.next());
+                for (int i = 0; i < spec.concurrency(); i++) {
+                    Runnable first = loops.loop(stub, run);
+                    loop.group.execute(() -> {
+                        if (run.goOn()) {
+                            first.run();
+                        } else {
+                            run.done.countDown();
+                        }
+                    });
+                }
+                if (!run.done.await(spec.deadline().toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("gRPC load run did not finish in time: " + spec);
+                }
+                return run.tally.result();
+            } finally {
+                channel.shutdownNow();
+                channel.awaitTermination(5, TimeUnit.SECONDS);
             }
         }
-
-        boolean goOn() {
-            return System.nanoTime() < stopAt && errors.get() < MAX_ERRORS;
-        }
     }
 
-    private static LoadResult run(int port, int concurrency, Duration warmup, Duration measure, LoopFactory loops)
+    private static LoadResult openUnary(int port, ModelInferRequest request, LoadSpec spec)
             throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
-                .eventLoopGroup(group).channelType(NioSocketChannel.class).directExecutor()
-                .maxInboundMessageSize(Integer.MAX_VALUE).build();
-        try {
-            GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub = GRPCInferenceServiceGrpc.newStub(channel);
-            long start = System.nanoTime();
-            State state = new State(start + warmup.toNanos(), start + warmup.toNanos() + measure.toNanos(),
-                    concurrency);
-            for (int i = 0; i < concurrency; i++) {
-                loops.loop(stub, state).run();
+        try (LoadLoop loop = new LoadLoop()) {
+            ManagedChannel channel = channel(loop, port);
+            try {
+                GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub = GRPCInferenceServiceGrpc.newStub(channel);
+                OpenLoop schedule = new OpenLoop(loop.group.next(), spec, (self, slot, dueAt) ->
+                        stub.modelInfer(request, new Observer<ModelInferResponse>() {
+                            @Override
+                            public void onError(Throwable t) {
+                                self.completed(slot, dueAt, false);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                self.completed(slot, dueAt, true);
+                            }
+                        }));
+                schedule.start();
+                if (!schedule.await(spec.deadline().toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("gRPC open-loop run did not finish in time: " + spec);
+                }
+                return schedule.tally().result();
+            } finally {
+                channel.shutdownNow();
+                channel.awaitTermination(5, TimeUnit.SECONDS);
             }
-            if (!state.done.await(warmup.toMillis() + measure.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("gRPC load run did not finish in time");
-            }
-            var histogram = state.recorder.getIntervalHistogram();
-            double seconds = measure.toNanos() / 1e9;
-            return new LoadResult(state.completed.get() / seconds, histogram.getValueAtPercentile(50) / 1000.0,
-                    histogram.getValueAtPercentile(99) / 1000.0, state.errors.get());
-        } finally {
-            channel.shutdownNow();
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 }

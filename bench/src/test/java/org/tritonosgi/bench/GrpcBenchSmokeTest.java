@@ -3,25 +3,30 @@ package org.tritonosgi.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A tiny run of the gRPC benchmark: proves the harness, the echo and our server answer, without judging speed. */
+/**
+ * A tiny run of the whole gRPC plan (every scenario, both engines, 1 MiB as the large size, the open loop): proves
+ * the harness, the echo and our servers answer and the echo moves the same bytes, without judging speed.
+ */
 class GrpcBenchSmokeTest {
 
     @Test
-    void bothServersAnswerEveryCallOfAShortRun() throws Exception {
-        GrpcBench.Report report = GrpcBench.run(Duration.ofMillis(200), Duration.ofMillis(500), 2);
-        assertEquals(2, report.rows().size());
-        for (LoadResult.Row row : report.rows()) {
-            assertEquals(0, row.ours().errors() + row.echo().errors(), row.toString());
-            assertTrue(row.ours().throughput() > 0 && row.echo().throughput() > 0, row.toString());
-        }
+    void everyScenarioAnswersEveryCallOfAShortRun() throws Exception {
+        GrpcBench.Report report = GrpcBench.run(Plan.smoke());
+        List<String> expected = List.of(GrpcBench.UNARY + HttpBench.EMBEDDED, GrpcBench.STREAM + HttpBench.EMBEDDED,
+                GrpcBench.UNARY + HttpBench.NATIVE, GrpcBench.STREAM + HttpBench.NATIVE,
+                GrpcBench.BYTES + HttpBench.EMBEDDED, GrpcBench.large(1) + HttpBench.EMBEDDED,
+                GrpcBench.UNARY + HttpBench.EMBEDDED);
+        assertEquals(expected, report.rows().stream().map(LoadResult.Row::scenario).toList());
+        BenchAssertions.everyRowAnsweredWithFootprint(report.rows());
         // the echo moves the same bytes as our server
         assertEquals(report.oursUnaryBytes(), report.echoUnaryBytes());
         assertEquals(report.oursStreamBytes(), report.echoStreamBytes());
+        LoadResult.Row open = report.rows().get(report.rows().size() - 1);
+        assertTrue(open.load().startsWith("open 2 @ "), open.load());
         String table = GrpcBench.table(report.rows());
-        assertTrue(table.contains("| " + GrpcBench.UNARY + " | 2 |"), table);
-        assertTrue(table.contains("| " + GrpcBench.STREAM + " | 2 |"), table);
+        assertTrue(table.contains("| " + GrpcBench.STREAM + HttpBench.NATIVE + " | closed 2 |"), table);
     }
 }

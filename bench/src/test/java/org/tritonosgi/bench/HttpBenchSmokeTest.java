@@ -3,21 +3,26 @@ package org.tritonosgi.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A tiny run of the HTTP benchmark: proves the harness, the echo and our server answer, without judging speed. */
+/**
+ * A tiny run of the whole HTTP plan (every scenario, both engines, 1 MiB as the large size, the open loop): proves
+ * the harness, the echo and our servers answer and the table carries every column, without judging speed.
+ */
 class HttpBenchSmokeTest {
 
     @Test
-    void bothServersAnswerEveryRequestOfAShortRun() throws Exception {
-        List<LoadResult.Row> rows = HttpBench.run(Duration.ofMillis(200), Duration.ofMillis(500), 2);
-        assertEquals(2, rows.size());
-        for (LoadResult.Row row : rows) {
-            assertEquals(0, row.ours().errors() + row.echo().errors(), row.toString());
-            assertTrue(row.ours().throughput() > 0 && row.echo().throughput() > 0, row.toString());
-        }
-        assertTrue(HttpBench.table(rows).contains("| identity FP32[1,16] binary | 2 |"));
+    void everyScenarioAnswersEveryRequestOfAShortRun() throws Exception {
+        List<LoadResult.Row> rows = HttpBench.run(Plan.smoke());
+        List<String> expected = List.of(HttpBench.JSON + HttpBench.EMBEDDED, HttpBench.BINARY + HttpBench.EMBEDDED,
+                HttpBench.JSON + HttpBench.NATIVE, HttpBench.BINARY + HttpBench.NATIVE,
+                HttpBench.BYTES + HttpBench.EMBEDDED, HttpBench.large(1) + HttpBench.EMBEDDED,
+                HttpBench.BINARY + HttpBench.EMBEDDED);
+        assertEquals(expected, rows.stream().map(LoadResult.Row::scenario).toList());
+        BenchAssertions.everyRowAnsweredWithFootprint(rows);
+        assertTrue(rows.get(rows.size() - 1).load().startsWith("open 2 @ "), rows.get(rows.size() - 1).load());
+        String table = HttpBench.table(rows);
+        assertTrue(table.contains("| " + HttpBench.BINARY + HttpBench.NATIVE + " | closed 2 |"), table);
     }
 }
