@@ -116,9 +116,9 @@ public final class ObservabilityCost {
                 + "\"parameters\":{\"binary_data_size\":64}}],\"parameters\":{\"binary_data_output\":true}}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] body = java.util.Arrays.copyOf(header, header.length + 64);
-        LoadResult result = HttpLoad.run(http.localAddress().getPort(), "/v2/models/identity_fp32/infer", body,
-                Map.of("Inference-Header-Content-Length", Integer.toString(header.length)), connections, warmup,
-                measure);
+        LoadResult result = HttpLoad.run(http.localAddress().getPort(), new HttpLoad.Request(
+                "/v2/models/identity_fp32/infer", body, Map.of("Inference-Header-Content-Length",
+                        Integer.toString(header.length))), LoadSpec.closed(connections, warmup, measure));
         return new Result(scenario, result, exports.get() - before);
     }
 
