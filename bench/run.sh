@@ -49,6 +49,9 @@ java "${jvm[@]}" -cp "$cp" org.tritonosgi.bench.HttpBench "${HTTP_WARMUP:-1}" "$
 echo "== gRPC: our frontend vs a bare grpc-java echo of the same bytes (loopback, servers and load in one JVM)"
 java "${jvm[@]}" -cp "$cp" org.tritonosgi.bench.GrpcBench "${GRPC_WARMUP:-1}" "${GRPC_SECONDS:-3}" \
     "${GRPC_CONNECTIONS:-1,16,64}" | tee bench/target/grpc.md
+echo "== observability: HTTP throughput with tracing off, at rate 1000 and 1 (OTLP to a loopback collector), metrics scraped"
+java "${jvm[@]}" -cp "$cp" org.tritonosgi.bench.ObservabilityCost "${HTTP_WARMUP:-1}" "${HTTP_SECONDS:-3}" 16 \
+    | tee bench/target/observability.md
 echo "== JMH micro benchmarks"
 if [[ $# -eq 0 ]]; then
     set -- -wi 2 -w 1 -i 5 -r 1

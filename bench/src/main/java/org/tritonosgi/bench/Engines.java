@@ -49,7 +49,7 @@ final class Engines implements AutoCloseable {
         }
     }
 
-    private static void model(Path repo, String name, String type, long dim) throws IOException {
+    static void model(Path repo, String name, String type, long dim) throws IOException {
         Files.createDirectories(repo.resolve(name).resolve("1"));
         Files.writeString(repo.resolve(name).resolve("config.pbtxt"), """
                 backend: "identity"

@@ -48,13 +48,7 @@ public final class ObservabilityCost {
 
     public static List<Result> run(Duration warmup, Duration measure, int connections) throws Exception {
         Path repo = Files.createTempDirectory("tritonosgi-observability-bench");
-        Files.createDirectories(repo.resolve("identity_fp32/1"));
-        Files.writeString(repo.resolve("identity_fp32/config.pbtxt"), """
-                backend: "identity"
-                max_batch_size: 8
-                input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 16 ] } ]
-                output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 16 ] } ]
-                """);
+        Engines.model(repo, Engines.FP32, "TYPE_FP32", 16);
         AtomicLong exports = new AtomicLong();
         com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
                 new InetSocketAddress("127.0.0.1", 0), 0);
@@ -117,7 +111,7 @@ public final class ObservabilityCost {
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] body = java.util.Arrays.copyOf(header, header.length + 64);
         LoadResult result = HttpLoad.run(http.localAddress().getPort(), new HttpLoad.Request(
-                "/v2/models/identity_fp32/infer", body, Map.of("Inference-Header-Content-Length",
+                "/v2/models/" + Engines.FP32 + "/infer", body, Map.of("Inference-Header-Content-Length",
                         Integer.toString(header.length))), LoadSpec.closed(connections, warmup, measure));
         return new Result(scenario, result, exports.get() - before);
     }
