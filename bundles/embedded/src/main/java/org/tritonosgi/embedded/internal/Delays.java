@@ -9,6 +9,9 @@ final class Delays {
 
     static final String DELAY_PARAMETER = "delay_ms";
 
+    /** The longest delay a request may ask for: any client can send the parameter, and a delay holds a thread. */
+    static final long MAX_DELAY_MS = 10_000;
+
     private Delays() {
     }
 
@@ -18,9 +21,9 @@ final class Delays {
         if (delay == null) {
             return;
         }
-        if (!(delay instanceof Long millis) || millis < 0) {
+        if (!(delay instanceof Long millis) || millis < 0 || millis > MAX_DELAY_MS) {
             throw TritonException.invalidArg("request parameter '" + DELAY_PARAMETER
-                    + "' must be a non-negative integer (milliseconds)");
+                    + "' must be an integer from 0 to " + MAX_DELAY_MS + " (milliseconds), got " + delay);
         }
         try {
             TimeUnit.MILLISECONDS.sleep(millis);

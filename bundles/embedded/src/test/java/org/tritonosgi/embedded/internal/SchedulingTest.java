@@ -58,6 +58,20 @@ class SchedulingTest {
     }
 
     @Test
+    void aDelayPastTheCapIsRefusedInsteadOfHoldingAnExecutionThread() throws Exception {
+        TestRepository.model(repo, "plain", BATCHING.replaceAll("dynamic_batching \\{[^}]*}", ""), 1);
+        server = TestRepository.start(repo);
+        // a day's delay: without the cap the request would sleep and get() would time out instead
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> server.model("plain", 0).infer(request(1, 86_400_000L)).toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS));
+        TritonException error = TritonException.of(failure);
+        assertEquals(TritonException.Code.INVALID_ARG, error.code());
+        assertEquals("request parameter 'delay_ms' must be an integer from 0 to 10000 (milliseconds), got 86400000",
+                error.getMessage());
+    }
+
+    @Test
     void concurrentRequestsAreMergedIntoOneExecutionAndSplitBack() throws Exception {
         TestRepository.model(repo, "batched", BATCHING, 1);
         server = TestRepository.start(repo);
