@@ -23,9 +23,13 @@ final class ProcessMemory {
         return field("VmRSS:");
     }
 
-    /** Peak resident set size since the last {@link #resetPeak()} (or the start), in KiB, or -1. */
+    /**
+     * Peak resident set size since the last {@link #resetPeak()} (or the start), in KiB, or -1. The kernel updates
+     * VmHWM lazily (on unmap and exit), so it can lag behind VmRSS read just now: the larger of the two is the peak.
+     */
     static long peakRssKiB() {
-        return field("VmHWM:");
+        long highWater = field("VmHWM:");
+        return highWater < 0 ? -1 : Math.max(highWater, field("VmRSS:"));
     }
 
     /** @return whether the kernel accepted the reset; if not, the peak keeps counting from the process start */
