@@ -42,6 +42,10 @@ public final class ObservabilityCost {
         System.out.println(table(run(warmup, measure, connections)));
     }
 
+    /** A tracing configuration to measure. */
+    private record TraceLevel(List<String> levels, long rate, String label) {
+    }
+
     /** One configuration's result and how many spans the collector received. */
     public record Result(String scenario, LoadResult load, long exports) {
     }
@@ -68,14 +72,13 @@ public final class ObservabilityCost {
         try {
             load("warm-up, not reported", http, warmup, measure, connections, exports);
             results.add(load("no tracing service", http, warmup, measure, connections, exports));
-            for (Object[] setting : new Object[][] {{List.of(), 1000L, "tracing bound, level OFF"},
-                {List.of("TIMESTAMPS"), 1000L, "TIMESTAMPS, rate 1000"},
-                {List.of("TIMESTAMPS"), 1L, "TIMESTAMPS, rate 1 (every request)"}}) {
-                @SuppressWarnings("unchecked")
-                Tracing tracing = BenchTracing.otlp((List<String>) setting[0], (Long) setting[1], endpoint);
+            for (TraceLevel setting : List.of(new TraceLevel(List.of(), 1000, "tracing bound, level OFF"),
+                    new TraceLevel(List.of("TIMESTAMPS"), 1000, "TIMESTAMPS, rate 1000"),
+                    new TraceLevel(List.of("TIMESTAMPS"), 1, "TIMESTAMPS, rate 1 (every request)"))) {
+                Tracing tracing = BenchTracing.otlp(setting.levels(), setting.rate(), endpoint);
                 http.tracing(tracing);
                 try {
-                    results.add(load((String) setting[2], http, warmup, measure, connections, exports));
+                    results.add(load(setting.label(), http, warmup, measure, connections, exports));
                 } finally {
                     http.untrace(tracing);
                     BenchTracing.stop(tracing);

@@ -14,7 +14,7 @@ import org.tritonosgi.api.TritonException;
 record TraceSettings(List<String> levels, long rate, long count, long logFrequency) {
 
     static final Set<String> KEYS = Set.of("trace_level", "trace_rate", "trace_count", "log_frequency");
-    private static final Set<String> LEVELS = Set.of("TIMESTAMPS", "TENSORS");
+    static final Set<String> LEVELS = Set.of("TIMESTAMPS", "TENSORS");
 
     TraceSettings {
         levels = List.copyOf(levels);

@@ -125,17 +125,26 @@ public final class TritonTracing implements Tracing {
     }
 
     private static TraceSettings settings(TracingConfig config) {
-        Map<String, List<String>> entries = new LinkedHashMap<>();
-        entries.put("trace_level", Arrays.asList(config.trace_level()));
-        entries.put("trace_rate", List.of(Integer.toString(config.trace_rate())));
-        entries.put("trace_count", List.of(Integer.toString(config.trace_count())));
-        entries.put("log_frequency", List.of(Integer.toString(config.log_frequency())));
-        try {
-            return new TraceSettings(List.of(), 1000, -1, 0).with(entries);
-        } catch (TritonException e) {
-            throw new IllegalArgumentException("PID " + PID + ": " + e.getMessage().replace("trace setting '", "property '")
-                    .replace("_", "."), e);
+        String[] levels = config.trace_level();
+        boolean off = levels.length == 1 && "OFF".equals(levels[0].trim());
+        if (!off) {
+            for (String level : levels) {
+                if (!TraceSettings.LEVELS.contains(level.trim())) {
+                    throw invalid("trace.level", String.join(",", levels), "OFF alone, or TIMESTAMPS and/or TENSORS");
+                }
+            }
         }
+        if (config.trace_rate() < 1) {
+            throw invalid("trace.rate", config.trace_rate(), "an integer >= 1 (trace one request of every N)");
+        }
+        if (config.trace_count() < -1) {
+            throw invalid("trace.count", config.trace_count(), "an integer >= -1 (-1: no limit)");
+        }
+        if (config.log_frequency() < 0) {
+            throw invalid("log.frequency", config.log_frequency(), "an integer >= 0");
+        }
+        return new TraceSettings(off ? List.of() : Arrays.stream(levels).map(String::trim).distinct().toList(),
+                config.trace_rate(), config.trace_count(), config.log_frequency());
     }
 
     private static IllegalArgumentException invalid(String property, Object value, String expected) {
@@ -217,7 +226,7 @@ public final class TritonTracing implements Tracing {
                         modelOverrides.put(key, values);
                     }
                 });
-                global.with(modelOverrides);
+                global.with(modelOverrides); // validates the overrides before they are kept
                 if (modelOverrides.isEmpty()) {
                     overrides.remove(model);
                 } else {

@@ -288,8 +288,13 @@ class TracingTest {
         var converter = org.osgi.util.converter.Converters.standardConverter();
         IllegalArgumentException rate = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new TritonTracing(converter.convert(Map.of("trace.rate", 0)).to(TracingConfig.class)));
-        assertTrue(rate.getMessage().startsWith("PID org.tritonosgi.tracing: "), rate.getMessage());
-        assertTrue(rate.getMessage().contains("trace.rate") && rate.getMessage().contains("'0'"), rate.getMessage());
+        assertEquals("PID org.tritonosgi.tracing: invalid value '0' for property 'trace.rate': expected an integer "
+                + ">= 1 (trace one request of every N)", rate.getMessage());
+        IllegalArgumentException level = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> new TritonTracing(converter.convert(Map.of("trace.level",
+                        new String[] {"OFF", "TIMESTAMPS"})).to(TracingConfig.class)));
+        assertEquals("PID org.tritonosgi.tracing: invalid value 'OFF,TIMESTAMPS' for property 'trace.level': "
+                + "expected OFF alone, or TIMESTAMPS and/or TENSORS", level.getMessage());
         IllegalArgumentException url = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new TritonTracing(converter.convert(Map.of("otlp.endpoint", "collector:4318"))
                         .to(TracingConfig.class)));
