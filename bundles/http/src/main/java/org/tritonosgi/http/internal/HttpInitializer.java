@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentDecompressor;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
@@ -80,25 +82,43 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
             super.userEventTriggered(ctx, event);
         }
 
+        /**
+         * As Netty's own: a keep-alive request whose body is still coming keeps its connection (the aggregator
+         * discards the rest of the body), since closing while the client still sends makes TCP reset the
+         * connection and the client may never read the 413; otherwise the connection closes after the answer.
+         */
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            tooLarge(ctx, maxInputSize);
+            boolean keepOpen = !(oversized instanceof FullHttpMessage)
+                    && (HttpUtil.is100ContinueExpected(oversized) || HttpUtil.isKeepAlive(oversized));
+            tooLarge(ctx, maxInputSize, !keepOpen, !keepOpen);
         }
     }
 
-    /** Answers 413 with a JSON error naming max.input.size, then closes: the rest of the body is not read. */
-    private static void tooLarge(ChannelHandlerContext ctx, int maxInputSize) {
+    /**
+     * Answers 413 with a JSON error naming max.input.size.
+     *
+     * @param announceClose whether the answer says the connection will close
+     * @param closeNow      whether it closes once the answer is written
+     */
+    private static void tooLarge(ChannelHandlerContext ctx, int maxInputSize, boolean announceClose,
+            boolean closeNow) {
         FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "the request body is larger than max.input.size (" + maxInputSize + " bytes, before and after "
                         + "decompression)");
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        if (announceClose) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ctx.writeAndFlush(response).addListener(closeNow ? ChannelFutureListener.CLOSE
+                : ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     /**
      * Bounds the body as it arrives, before decompression: the aggregator bounds what decompression yields, but a
      * compressed body that yields (almost) nothing, such as endless empty gzip members, would otherwise stream in
-     * for as long as the client likes.
+     * for as long as the client likes. Past the limit it answers 413 and discards the rest of the body (the
+     * request half-read downstream cannot be finished), closing once the body ends, so that a client still
+     * sending is not reset before it reads the answer, or once as much again has come, so that none streams on.
      */
     private static final class RawBodyLimit extends ChannelInboundHandlerAdapter {
 
@@ -116,16 +136,20 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
                 seen = 0;
                 refused = false;
             }
-            if (refused) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
             if (msg instanceof HttpContent content) {
                 seen += content.content().readableBytes();
+                if (refused) {
+                    ReferenceCountUtil.release(msg);
+                    if (msg instanceof LastHttpContent || seen > 2L * maxInputSize) {
+                        ctx.close();
+                    }
+                    return;
+                }
                 if (seen > maxInputSize) {
                     refused = true;
+                    boolean last = msg instanceof LastHttpContent;
                     ReferenceCountUtil.release(msg);
-                    tooLarge(ctx, maxInputSize);
+                    tooLarge(ctx, maxInputSize, true, last);
                     return;
                 }
             }
