@@ -45,7 +45,7 @@ import org.tritonosgi.api.InferenceServer;
 public class TritonFeatureIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final String ENGINE = "org.tritonosgi.embedded.internal.EmbeddedInferenceServer";
+    private static final String ENGINE = "org.tritonosgi.embedded.internal.EmbeddedEngine";
     private static final String FRONTEND = "org.tritonosgi.http.internal.HttpFrontend";
     private static final String GRPC_FRONTEND = "org.tritonosgi.grpc.internal.GrpcFrontend";
     private static final String METRICS_FRONTEND = "org.tritonosgi.metrics.internal.MetricsFrontend";

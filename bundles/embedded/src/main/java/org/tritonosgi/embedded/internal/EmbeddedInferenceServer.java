@@ -13,15 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tritonosgi.api.InferenceServer;
@@ -36,14 +28,11 @@ import org.tritonosgi.api.TritonException;
 
 /**
  * The embedded engine: serves Triton model repositories in process with ONNX Runtime and the built-in backends.
- * SCR unregisters this service before {@link #deactivate()}, so bound frontends stop first; stopping then
+ * Its components (EmbeddedEngine, EmbeddedInferenceServerInstance) unregister it before {@link #deactivate()}, so
+ * bound frontends stop first; stopping then
  * refuses new work, waits up to exit.timeout for accepted requests, fails what is left with UNAVAILABLE, and
  * releases every model instance.
  */
-@Component(service = InferenceServer.class, configurationPid = Settings.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
-        property = InferenceServer.SERVER_ID_PROPERTY + "=triton")
-@Designate(ocd = EmbeddedConfig.class)
 public final class EmbeddedInferenceServer implements InferenceServer, ServedModel.Execution {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInferenceServer.class);
@@ -60,13 +49,6 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     private int inFlight;
     private volatile boolean accepting = true;
     private volatile java.util.function.Consumer<LogSettings> logLevels = settings -> { };
-
-    @Activate
-    public EmbeddedInferenceServer(EmbeddedConfig config, BundleContext context,
-            @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurationAdmin) {
-        this(Settings.from(config), context.getBundle().getVersion().toString());
-        useKarafLogging(configurationAdmin);
-    }
 
     /**
      * Makes the logging endpoints change Karaf's logging (Pax Logging's level of org.tritonosgi); without a
@@ -133,7 +115,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
         }
     }
 
-    @Deactivate
+    /** Stops the engine (its owner unregisters it first, so frontends stop before it). */
     public void deactivate() {
         synchronized (inFlightLock) {
             accepting = false;

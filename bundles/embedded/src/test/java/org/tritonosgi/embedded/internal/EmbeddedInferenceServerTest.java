@@ -224,23 +224,24 @@ class EmbeddedInferenceServerTest {
     void factoryInstancesNeedAServerIdOfTheirOwnAndNameTheirOwnPid() {
         String pid = EmbeddedInferenceServerInstance.FACTORY_PID + "~second";
         var converter = org.osgi.util.converter.Converters.standardConverter();
-        EmbeddedConfig defaultId = converter.convert(java.util.Map.of("model.repository", "/a"))
-                .to(EmbeddedConfig.class);
-        IllegalArgumentException taken = assertThrows(IllegalArgumentException.class, () ->
-                EmbeddedInferenceServerInstance.settings(defaultId, pid, java.util.Set.of("core", "triton")));
+        Settings defaultId = Settings.from(converter.convert(java.util.Map.of("model.repository", "/a"))
+                .to(EmbeddedConfig.class), pid);
+        IllegalArgumentException taken = assertThrows(IllegalArgumentException.class,
+                () -> RegisteredEngine.requireFreeId(defaultId, java.util.Set.of("core", "triton")));
         assertEquals("PID " + pid + ": invalid value 'triton' for property 'server.id': expected a name no other "
                 + "engine uses (in use: core, triton); frontends select an engine by it in server.target",
                 taken.getMessage());
 
         EmbeddedConfig badTimeout = converter.convert(java.util.Map.of("server.id", "second", "exit.timeout", -2))
                 .to(EmbeddedConfig.class);
-        IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class, () ->
-                EmbeddedInferenceServerInstance.settings(badTimeout, pid, java.util.Set.of("triton")));
+        IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class,
+                () -> Settings.from(badTimeout, pid));
         assertEquals("PID " + pid + ": invalid value '-2' for property 'exit.timeout': expected seconds >= 0",
                 invalid.getMessage());
 
-        Settings settings = EmbeddedInferenceServerInstance.settings(converter.convert(
-                java.util.Map.of("server.id", "second")).to(EmbeddedConfig.class), pid, java.util.Set.of("triton"));
+        Settings settings = Settings.from(converter.convert(java.util.Map.of("server.id", "second"))
+                .to(EmbeddedConfig.class), pid);
+        RegisteredEngine.requireFreeId(settings, java.util.Set.of("triton"));
         assertEquals("second", settings.serverId());
         assertEquals(pid, settings.pid());
     }
