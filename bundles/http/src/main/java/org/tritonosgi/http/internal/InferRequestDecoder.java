@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -78,6 +79,12 @@ final class InferRequestDecoder {
         }
         int offset = body.readerIndex() + jsonLength;
         int end = body.readerIndex() + total;
+        if (body instanceof CompositeByteBuf composite && composite.numComponents() > 1
+                && inputs.stream().anyMatch(input -> input.binarySize != null)) {
+            // a binary input spread over socket reads would be merged into a new heap buffer by nioBuffer; one
+            // copy into the composite's own (pooled, direct) memory instead, released with the request
+            composite.consolidate();
+        }
         for (PendingInput input : inputs) {
             ByteBuffer data;
             if (input.binarySize != null) {
