@@ -180,6 +180,7 @@ final class ControlEndpoints {
             server.model(model, 0);
         }
         Map<String, List<String>> settings;
+        var service = tracing.get(); // the Tracing service when one is bound, else the engine answers
         if (HttpMethod.POST.equals(method)) {
             Map<String, List<String>> update = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = Json.tree(body).fields(); it.hasNext(); ) {
@@ -191,10 +192,8 @@ final class ControlEndpoints {
                 }
                 update.put(setting.getKey(), values(setting.getKey(), setting.getValue()));
             }
-            var service = tracing.get();
             settings = service != null ? service.update(model, update) : server.updateTraceSettings(model, update);
         } else {
-            var service = tracing.get();
             settings = service != null ? service.settings(model) : server.traceSettings(model);
         }
         return Responses.json(HttpResponseStatus.OK, Json.write(alloc, out -> {
