@@ -26,7 +26,6 @@ final class Job {
     final InferenceRequest request;
     final long batchSize;
     final long enqueuedNanos;
-    final long deadlineNanos;
     private final String model;
     private final long version;
     private final ResponseListener listener;
@@ -46,7 +45,6 @@ final class Job {
         this.cancelled = cancelled;
         this.onEnd = onEnd;
         this.enqueuedNanos = System.nanoTime();
-        this.deadlineNanos = request.timeoutMicros() > 0 ? enqueuedNanos + request.timeoutMicros() * 1000 : 0;
     }
 
     boolean isCancelled() {

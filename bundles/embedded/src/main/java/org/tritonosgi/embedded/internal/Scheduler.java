@@ -18,7 +18,8 @@ import org.tritonosgi.api.config.ModelConfig;
 /**
  * Runs one model version's jobs on its instances: a queue, one execution at a time per instance, and with
  * dynamic batching, compatible queued requests merged into one execution up to the preferred or maximum batch
- * size, waiting at most max_queue_delay_microseconds for more. Queued jobs past their timeout fail.
+ * size, waiting at most max_queue_delay_microseconds for more. The queue ({@link RequestQueue}) orders jobs by
+ * priority and applies the queue policies: full queues refuse, queued jobs past their timeout fail or wait last.
  */
 final class Scheduler {
 
@@ -33,7 +34,7 @@ final class Scheduler {
     private final long maxBatch;
     private final long preferredBatch;
     private final long maxDelayNanos;
-    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private final RequestQueue queue;
     private final Set<Job> running = new HashSet<>();
     private ScheduledFuture<?> wakeup;
     private boolean closing;
@@ -53,6 +54,7 @@ final class Scheduler {
         this.preferredBatch = config.getDynamicBatching().getPreferredBatchSizeList().stream()
                 .mapToLong(Integer::longValue).max().orElse(maxBatch);
         this.maxDelayNanos = config.getDynamicBatching().getMaxQueueDelayMicroseconds() * 1000;
+        this.queue = new RequestQueue(config);
     }
 
     /** Jobs accepted and waiting for an instance. */
@@ -65,10 +67,17 @@ final class Scheduler {
             job.fail(TritonException.unavailable("Server exiting"));
             return;
         }
-        queue.add(job);
+        long deadline;
+        try {
+            deadline = queue.add(job);
+        } catch (TritonException full) {
+            stats.failure(System.nanoTime() - job.enqueuedNanos);
+            job.fail(full);
+            return;
+        }
         job.request.trace().queued();
-        if (job.deadlineNanos > 0) {
-            timer.schedule(this::dispatch, job.deadlineNanos - System.nanoTime() + 1000, TimeUnit.NANOSECONDS);
+        if (deadline != 0) {
+            timer.schedule(this::dispatch, deadline - System.nanoTime() + 1000, TimeUnit.NANOSECONDS);
         }
         dispatchLocked();
     }
@@ -100,19 +109,20 @@ final class Scheduler {
         }
     }
 
-    /** Fails queued jobs past their deadline and forgets cancelled ones. */
+    /** Fails queued jobs past their deadline (or delays them, as their queue policy says) and forgets cancelled ones. */
     private void dropEndedLocked(long now) {
-        for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
-            Job job = it.next();
-            if (job.isCancelled()) {
-                it.remove();
+        queue.sweep(now, new RequestQueue.Sweep() {
+            @Override
+            public void cancelled(Job job) {
                 job.fail(new TritonException(TritonException.Code.CANCELLED, "request cancelled"));
-            } else if (job.deadlineNanos > 0 && now - job.deadlineNanos >= 0) {
-                it.remove();
+            }
+
+            @Override
+            public void timedOut(Job job) {
                 stats.failure(now - job.enqueuedNanos);
                 job.fail(TritonException.unavailable("Request timeout expired"));
             }
-        }
+        });
     }
 
     /** The next jobs to run together, or null when dynamic batching waits for more (a wake-up is scheduled). */
@@ -239,10 +249,9 @@ final class Scheduler {
     synchronized void abort() {
         closing = true;
         TritonException exiting = TritonException.unavailable("Server exiting");
-        for (Job job : new ArrayList<>(queue)) {
+        for (Job job : queue.drain()) {
             job.fail(exiting);
         }
-        queue.clear();
         for (Job job : new ArrayList<>(running)) {
             job.fail(exiting);
         }
