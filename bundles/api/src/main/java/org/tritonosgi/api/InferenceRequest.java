@@ -53,14 +53,15 @@ public record InferenceRequest(String id, List<Tensor> inputs, List<RequestedOut
         for (int i = 0; i < inputs.size(); i++) {
             for (int j = 0; j < i; j++) {
                 if (inputs.get(i).name().equals(inputs.get(j).name())) {
-                    throw TritonException.invalidArg("input '" + inputs.get(i).name() + "' appears more than once");
+                    throw TritonException.invalidArg("input '" + inputs.get(i).name() + "' already exists in request");
                 }
             }
         }
         for (int i = 0; i < outputs.size(); i++) {
             for (int j = 0; j < i; j++) {
                 if (outputs.get(i).name().equals(outputs.get(j).name())) {
-                    throw TritonException.invalidArg("output '" + outputs.get(i).name() + "' is requested more than once");
+                    throw TritonException.invalidArg("output '" + outputs.get(i).name()
+                            + "' already exists in request");
                 }
             }
         }

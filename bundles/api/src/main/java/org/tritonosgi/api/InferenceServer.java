@@ -93,4 +93,15 @@ public interface InferenceServer {
     default Map<String, List<String>> updateTraceSettings(String model, Map<String, List<String>> settings) {
         throw new TritonException(TritonException.Code.UNSUPPORTED, "trace is not supported by this engine");
     }
+
+    /**
+     * The system shared-memory regions clients registered with this server (since 1.2.0), one registry for all
+     * its frontends.
+     *
+     * @throws TritonException UNSUPPORTED when the engine keeps no regions
+     */
+    default org.tritonosgi.api.shm.SystemSharedMemory systemSharedMemory() {
+        throw new TritonException(TritonException.Code.UNSUPPORTED, "system shared memory is not supported by this "
+                + "engine");
+    }
 }

@@ -77,10 +77,19 @@ public final class Tensor {
                 count = Math.multiplyExact(count, dim);
             } catch (ArithmeticException overflow) {
                 throw TritonException.invalidArg("tensor '" + tensorName + "' shape " + Arrays.toString(shape)
-                        + " holds more elements than fit in 64 bits");
+                        + " causes total element count to exceed maximum size of " + Long.MAX_VALUE);
             }
         }
         return count;
+    }
+
+    /**
+     * The bytes a tensor of a fixed-size datatype and this shape needs (since api 1.2.0).
+     *
+     * @throws TritonException INVALID_ARG, in Triton's words, when the element count or the byte size overflows
+     */
+    public static long byteSize(String name, DataType dataType, long[] shape) {
+        return byteSize(name, dataType, shape, elementCount(name, shape));
     }
 
     /** The bytes a fixed-size tensor of this many elements needs; the product is checked, as the element count is. */
@@ -88,8 +97,8 @@ public final class Tensor {
         try {
             return Math.multiplyExact(elements, (long) dataType.elementSize());
         } catch (ArithmeticException overflow) {
-            throw TritonException.invalidArg("tensor '" + name + "' of datatype " + dataType + " and shape "
-                    + Arrays.toString(shape) + " needs more bytes than fit in 64 bits");
+            throw TritonException.invalidArg("byte size overflow for input '" + name + "': datatype " + dataType
+                    + " and shape " + Arrays.toString(shape) + " need more than " + Long.MAX_VALUE + " bytes");
         }
     }
 

@@ -4,7 +4,7 @@
  * It mirrors Triton's in-process server API.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.tritonosgi.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,8 +15,8 @@ class TensorTest {
         TritonException e = assertThrows(TritonException.class,
                 () -> new Tensor("IN", DataType.FP32, new long[] {1L << 62}, ByteBuffer.allocate(8)));
         assertEquals(TritonException.Code.INVALID_ARG, e.code());
-        assertEquals("tensor 'IN' of datatype FP32 and shape [4611686018427387904] needs more bytes than fit in 64"
-                + " bits", e.getMessage());
+        assertEquals("byte size overflow for input 'IN': datatype FP32 and shape [4611686018427387904] need more "
+                + "than 9223372036854775807 bytes", e.getMessage());
     }
 
     @Test
@@ -24,7 +24,7 @@ class TensorTest {
         TritonException e = assertThrows(TritonException.class,
                 () -> new Tensor("IN", DataType.INT8, new long[] {1L << 32, 1L << 32}, ByteBuffer.allocate(8)));
         assertEquals(TritonException.Code.INVALID_ARG, e.code());
-        assertEquals("tensor 'IN' shape [4294967296, 4294967296] holds more elements than fit in 64 bits",
-                e.getMessage());
+        assertEquals("tensor 'IN' shape [4294967296, 4294967296] causes total element count to exceed maximum size"
+                + " of 9223372036854775807", e.getMessage());
     }
 }

@@ -25,6 +25,7 @@ import org.tritonosgi.api.ModelState;
 import org.tritonosgi.api.ModelStatistics;
 import org.tritonosgi.api.ServerMetadata;
 import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.shm.SystemSharedMemory;
 
 /**
  * The native core: Triton's in-process server from libtritonserver, registered as {@link InferenceServer}.
@@ -48,6 +49,7 @@ public final class CoreInferenceServer implements InferenceServer {
     private final Settings settings;
     private final NativeServer server;
     private final ExecutorService loader;
+    private final SystemSharedMemory sharedMemory = new SystemSharedMemory();
 
     @Activate
     public CoreInferenceServer(CoreConfig config) {
@@ -85,6 +87,7 @@ public final class CoreInferenceServer implements InferenceServer {
 
     @Deactivate
     public void deactivate() {
+        sharedMemory.unregisterAll();
         loader.shutdown();
         boolean freed = server.close(settings.exitTimeout());
         loader.shutdownNow();
@@ -121,6 +124,11 @@ public final class CoreInferenceServer implements InferenceServer {
             }
             throw e;
         }
+    }
+
+    @Override
+    public SystemSharedMemory systemSharedMemory() {
+        return sharedMemory;
     }
 
     @Override

@@ -25,6 +25,7 @@ import org.tritonosgi.api.ModelState;
 import org.tritonosgi.api.ModelStatistics;
 import org.tritonosgi.api.ServerMetadata;
 import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.shm.SystemSharedMemory;
 
 /**
  * The embedded engine: serves Triton model repositories in process with ONNX Runtime and the built-in backends.
@@ -46,6 +47,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     private final AtomicReference<LogSettings> logSettings =
             new AtomicReference<>(new LogSettings("", true, true, true, 0, "default"));
     private final Object inFlightLock = new Object();
+    private final SystemSharedMemory sharedMemory = new SystemSharedMemory();
     private int inFlight;
     private volatile boolean accepting = true;
     private volatile java.util.function.Consumer<LogSettings> logLevels = settings -> { };
@@ -117,6 +119,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
 
     /** Stops the engine (its owner unregisters it first, so frontends stop before it). */
     public void deactivate() {
+        sharedMemory.unregisterAll();
         synchronized (inFlightLock) {
             accepting = false;
         }
@@ -173,6 +176,11 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     public boolean isReady() {
         return accepting && (!settings.strictReadiness()
                 || registry.entries().stream().noneMatch(ModelEntry::blocksReadiness));
+    }
+
+    @Override
+    public SystemSharedMemory systemSharedMemory() {
+        return sharedMemory;
     }
 
     @Override

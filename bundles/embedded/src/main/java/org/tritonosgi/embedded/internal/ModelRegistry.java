@@ -256,8 +256,10 @@ final class ModelRegistry {
     }
 
     private TritonException notExplicit() {
-        return TritonException.unavailable("explicit model load / unload is not allowed in model control mode '"
-                + settings.controlMode().name().toLowerCase(java.util.Locale.ROOT) + "'");
+        // Triton's words whether the mode is none or poll: its clients and tests match them
+        return TritonException.unavailable("explicit model load / unload is not allowed if polling is enabled "
+                + "(model control mode is '" + settings.controlMode().name().toLowerCase(java.util.Locale.ROOT)
+                + "'; load and unload need 'explicit')");
     }
 
     private void replace(String name, ModelEntry next) {

@@ -78,7 +78,8 @@ class ControlModeTest {
         server = TestRepository.start(repo);
         TritonException load = failure(server.load("a", LoadOptions.DEFAULT).toCompletableFuture());
         assertEquals(TritonException.Code.UNAVAILABLE, load.code());
-        assertTrue(load.getMessage().contains("model control mode 'none'"), load.getMessage());
+        assertTrue(load.getMessage().startsWith("explicit model load / unload is not allowed if polling is enabled")
+                && load.getMessage().contains("model control mode is 'none'"), load.getMessage());
         assertEquals(TritonException.Code.UNAVAILABLE,
                 failure(server.unload("a", false).toCompletableFuture()).code());
     }

@@ -104,6 +104,12 @@ import org.osgi.service.metatype.annotations.Option;
                     + " grpc.health.v1 and reflection services are never restricted.")
     String[] restricted_protocol() default {};
 
+    @AttributeDefinition(name = "Allow client shared memory",
+            description = "Let clients register system shared-memory regions (/dev/shm) and pass tensors through "
+                    + "them, as Triton's --allow-client-shm. Off by default: a client that can register a region "
+                    + "makes the server map memory it names.")
+    boolean allow_client_shm() default false;
+
     @AttributeDefinition(name = "Server filter",
             description = "LDAP filter selecting the InferenceServer to serve, e.g. (server.id=triton).")
     String server_target() default "(server.id=*)";

@@ -11,10 +11,14 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.tritonosgi.api.frontend.Restrictions;
 
-/** Checked gRPC frontend settings, built from PID {@code org.tritonosgi.grpc} or directly by tests. */
+/**
+ * Checked gRPC frontend settings, built from PID {@code org.tritonosgi.grpc} or directly by tests.
+ *
+ * @param allowClientShm whether clients may register system shared-memory regions (allow.client.shm)
+ */
 public record GrpcSettings(InetSocketAddress address, boolean reusePort, Tls tls, Keepalive keepalive,
         boolean compressInferResponses, int inferThreads, int streamWindow, int responsePoolSize,
-        Pattern forwardHeaders, Restrictions restrictions) {
+        Pattern forwardHeaders, Restrictions restrictions, boolean allowClientShm) {
 
     static final String PID = "org.tritonosgi.grpc";
 
@@ -36,7 +40,7 @@ public record GrpcSettings(InetSocketAddress address, boolean reusePort, Tls tls
     /** Plain-text settings with Triton's defaults on the given address, for tests and benchmarks. */
     public static GrpcSettings plain(InetSocketAddress address) {
         return new GrpcSettings(address, false, null, Keepalive.DEFAULTS, false, 2, 8, Integer.MAX_VALUE, null,
-                Restrictions.NONE);
+                Restrictions.NONE, false);
     }
 
     /**
@@ -72,19 +76,26 @@ public record GrpcSettings(InetSocketAddress address, boolean reusePort, Tls tls
                 atLeast("infer.thread.count", config.infer_thread_count(), 1),
                 atLeast("infer.allocation.pool.size", config.infer_allocation_pool_size(), 1),
                 atLeast("max.response.pool.size", config.max_response_pool_size(), 1),
-                pattern(config.forward_header_pattern()), restrictions(config.restricted_protocol()));
+                pattern(config.forward_header_pattern()), restrictions(config.restricted_protocol()),
+                config.allow_client_shm());
     }
 
     /** A copy restricting the groups of Triton's --grpc-restricted-protocol entries, for tests. */
     GrpcSettings withRestrictions(String... entries) {
         return new GrpcSettings(address, reusePort, tls, keepalive, compressInferResponses, inferThreads,
-                streamWindow, responsePoolSize, forwardHeaders, restrictions(entries));
+                streamWindow, responsePoolSize, forwardHeaders, restrictions(entries), allowClientShm);
+    }
+
+    /** A copy that lets clients register shared-memory regions, for tests. */
+    GrpcSettings withClientShm(boolean allow) {
+        return new GrpcSettings(address, reusePort, tls, keepalive, compressInferResponses, inferThreads,
+                streamWindow, responsePoolSize, forwardHeaders, restrictions, allow);
     }
 
     /** A copy holding at most this many responses per stream for a client that does not read, for tests. */
     GrpcSettings withResponsePoolSize(int responses) {
         return new GrpcSettings(address, reusePort, tls, keepalive, compressInferResponses, inferThreads,
-                streamWindow, responses, forwardHeaders, restrictions);
+                streamWindow, responses, forwardHeaders, restrictions, allowClientShm);
     }
 
     private static Restrictions restrictions(String[] entries) {

@@ -2,13 +2,17 @@ package org.tritonosgi.grpc.internal;
 
 import io.grpc.Metadata;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.tritonosgi.api.DataType;
 import org.tritonosgi.api.InferenceRequest;
 import org.tritonosgi.api.RequestedOutput;
 import org.tritonosgi.api.Tensor;
 import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.shm.SystemSharedMemory;
+import org.tritonosgi.api.shm.TensorRegion;
 import org.tritonosgi.grpc.internal.proto.InferParameter;
 import org.tritonosgi.grpc.internal.proto.ModelInferRequest;
 
@@ -22,21 +26,51 @@ final class InferRequests {
     }
 
     /**
+     * A decoded request and the outputs it places in shared memory.
+     *
+     * @param regions the registry of those outputs' regions; null when no tensor uses shared memory
+     */
+    record Decoded(InferenceRequest request, Map<String, TensorRegion> sharedOutputs, SystemSharedMemory regions) {
+    }
+
+    /** For a server without shared memory: a tensor naming a region is refused. */
+    private static final Supplier<SystemSharedMemory> NO_REGIONS = () -> {
+        throw new TritonException(TritonException.Code.UNSUPPORTED, "system shared memory is not supported by "
+                + "this engine");
+    };
+
+    /** A request that may not use shared memory. */
+    static InferenceRequest decode(ModelInferRequest request, Metadata headers, Pattern forwardHeaders) {
+        return decode(request, headers, forwardHeaders, NO_REGIONS).request();
+    }
+
+    /**
      * @param headers        the call's metadata, for header forwarding; may be null
      * @param forwardHeaders keys of headers passed on as string parameters; null forwards none
+     * @param regions        the server's shared-memory regions, asked for only when a tensor names one
      * @throws TritonException INVALID_ARG naming the input, output or parameter at fault
      */
-    static InferenceRequest decode(ModelInferRequest request, Metadata headers, Pattern forwardHeaders) {
+    static Decoded decode(ModelInferRequest request, Metadata headers, Pattern forwardHeaders,
+            Supplier<SystemSharedMemory> regions) {
         InferenceRequest.Builder builder = InferenceRequest.builder().id(request.getId());
+        SystemSharedMemory shared = null;
+        Map<String, TensorRegion> sharedOutputs = new HashMap<>();
         int raw = 0;
         boolean typed = false;
         for (ModelInferRequest.InferInputTensor input : request.getInputsList()) {
             String name = input.getName();
             DataType type = datatype(name, input.getDatatype());
             long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
-            refuseSharedMemory("input '" + name + "'", input.getParametersMap());
+            TensorRegion place = region("input '" + name + "'", input.getParametersMap());
             ByteBuffer data;
-            if (input.hasContents()) {
+            if (place != null) {
+                if (input.hasContents()) {
+                    throw TritonException.invalidArg("input '" + name + "' has both contents and a shared memory "
+                            + "region");
+                }
+                shared = shared == null ? regions.get() : shared;
+                data = shared.read(place.region(), place.offset(), place.byteSize(), "input '" + name + "'");
+            } else if (input.hasContents()) {
                 typed = true;
                 data = TensorContents.toRaw(name, type, input.getContents());
             } else if (raw < request.getRawInputContentsCount()) {
@@ -55,7 +89,7 @@ final class InferRequests {
                     + " entries, but only " + raw + " input(s) take raw data");
         }
         for (ModelInferRequest.InferRequestedOutputTensor output : request.getOutputsList()) {
-            refuseSharedMemory("output '" + output.getName() + "'", output.getParametersMap());
+            TensorRegion place = region("output '" + output.getName() + "'", output.getParametersMap());
             InferParameter classification = output.getParametersMap().get("classification");
             int count = 0;
             if (classification != null) {
@@ -65,6 +99,14 @@ final class InferRequests {
                             + " must be a non-negative int64_param");
                 }
                 count = (int) classification.getInt64Param();
+            }
+            if (place != null) {
+                if (count > 0) {
+                    throw TritonException.invalidArg("output '" + output.getName() + "' can't ask for "
+                            + "'classification' and use shared memory at once");
+                }
+                shared = shared == null ? regions.get() : shared;
+                sharedOutputs.put(output.getName(), place);
             }
             builder.output(new RequestedOutput(output.getName(), count));
         }
@@ -79,7 +121,7 @@ final class InferRequests {
                 }
             }
         }
-        return builder.build();
+        return new Decoded(builder.build(), sharedOutputs, shared);
     }
 
     /** The version a request names: 0 (the server chooses) for "", otherwise a positive number. */
@@ -110,11 +152,26 @@ final class InferRequests {
         }
     }
 
-    private static void refuseSharedMemory(String what, Map<String, InferParameter> parameters) {
-        if (parameters.containsKey("shared_memory_region")) {
-            throw TritonException.invalidArg(what + " uses shared memory region '"
-                    + parameters.get("shared_memory_region").getStringParam()
-                    + "', which is not registered: this server has no shared-memory regions");
+    /** The shared_memory_* parameters of a tensor, checked; null when it names no region. */
+    private static TensorRegion region(String what, Map<String, InferParameter> parameters) {
+        InferParameter region = parameters.get("shared_memory_region");
+        if (region != null && region.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.STRING_PARAM) {
+            throw TritonException.invalidArg(what + ": 'shared_memory_region' must be a string_param");
         }
+        return TensorRegion.of(what, region == null ? null : region.getStringParam(),
+                int64(what, parameters, "shared_memory_offset"), int64(what, parameters, "shared_memory_byte_size"));
+    }
+
+    private static Long int64(String what, Map<String, InferParameter> parameters, String key) {
+        InferParameter value = parameters.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (value.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.INT64_PARAM
+                && value.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.UINT64_PARAM) {
+            throw TritonException.invalidArg(what + ": '" + key + "' must be an int64_param");
+        }
+        return value.getParameterChoiceCase() == InferParameter.ParameterChoiceCase.INT64_PARAM
+                ? value.getInt64Param() : value.getUint64Param();
     }
 }

@@ -4,6 +4,8 @@ import com.google.protobuf.UnsafeByteOperations;
 import java.util.Map;
 import org.tritonosgi.api.InferenceResponse;
 import org.tritonosgi.api.Tensor;
+import org.tritonosgi.api.shm.SystemSharedMemory;
+import org.tritonosgi.api.shm.TensorRegion;
 import org.tritonosgi.grpc.internal.proto.InferParameter;
 import org.tritonosgi.grpc.internal.proto.ModelInferResponse;
 
@@ -24,6 +26,18 @@ final class InferResponses {
      * caller still holds the response open, and the caller closes it after sending.
      */
     static ModelInferResponse.Builder encode(InferenceResponse response) {
+        return encode(response, Map.of(), null);
+    }
+
+    /**
+     * As {@link #encode(InferenceResponse)}, writing the outputs the request placed in shared memory into their
+     * regions: such an output carries the region in its parameters and an empty raw_output_contents entry, so the
+     * entries stay in step with the outputs.
+     *
+     * @throws org.tritonosgi.api.TritonException INVALID_ARG when an output does not fit its region
+     */
+    static ModelInferResponse.Builder encode(InferenceResponse response, Map<String, TensorRegion> sharedOutputs,
+            SystemSharedMemory regions) {
         ModelInferResponse.Builder message = ModelInferResponse.newBuilder()
                 .setModelName(response.modelName())
                 .setModelVersion(Long.toString(response.modelVersion()))
@@ -37,6 +51,15 @@ final class InferResponses {
                     .setDatatype(output.dataType().name());
             for (long dim : output.shape()) {
                 tensor.addShape(dim);
+            }
+            TensorRegion place = sharedOutputs.get(output.name());
+            if (place != null) {
+                regions.write(place.region(), place.offset(), place.byteSize(), output);
+                tensor.putParameters("shared_memory_region", parameter(place.region()));
+                tensor.putParameters("shared_memory_offset", parameter(place.offset()));
+                tensor.putParameters("shared_memory_byte_size", parameter((long) output.byteSize()));
+                message.addRawOutputContents(com.google.protobuf.ByteString.EMPTY);
+                continue;
             }
             message.addRawOutputContents(UnsafeByteOperations.unsafeWrap(output.data()));
         }

@@ -7,6 +7,7 @@ import org.tritonosgi.api.InferenceRequest;
 import org.tritonosgi.api.InferenceServer;
 import org.tritonosgi.api.Model;
 import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.shm.SystemSharedMemory;
 import org.tritonosgi.api.frontend.ModelNames;
 import org.tritonosgi.api.trace.RequestSpan;
 import org.tritonosgi.api.trace.Tracing;
@@ -105,7 +106,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
-        answer(observer, () -> Messages.serverMetadata(server.metadata()));
+        answer(observer, () -> Messages.serverMetadata(server));
     }
 
     @Override
@@ -193,22 +194,38 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     public void systemSharedMemoryStatus(SystemSharedMemoryStatusRequest request,
             StreamObserver<SystemSharedMemoryStatusResponse> observer) {
         answer(observer, () -> {
-            requireNoRegion(request.getName());
-            return SystemSharedMemoryStatusResponse.getDefaultInstance();
+            SystemSharedMemoryStatusResponse.Builder response = SystemSharedMemoryStatusResponse.newBuilder();
+            for (SystemSharedMemory.Region region : server.systemSharedMemory()
+                    .status(request.getName().isEmpty() ? null : request.getName())) {
+                response.putRegions(region.name(), SystemSharedMemoryStatusResponse.RegionStatus.newBuilder()
+                        .setName(region.name()).setKey(region.key()).setOffset(region.offset())
+                        .setByteSize(region.byteSize()).build());
+            }
+            return response.build();
         });
     }
 
     @Override
     public void systemSharedMemoryRegister(SystemSharedMemoryRegisterRequest request,
             StreamObserver<SystemSharedMemoryRegisterResponse> observer) {
-        observer.onError(GrpcErrors.status(sharedMemoryUnsupported()));
+        answer(observer, () -> {
+            requireClientShm();
+            server.systemSharedMemory().register(request.getName(), request.getKey(), request.getOffset(),
+                    request.getByteSize());
+            return SystemSharedMemoryRegisterResponse.getDefaultInstance();
+        });
     }
 
     @Override
     public void systemSharedMemoryUnregister(SystemSharedMemoryUnregisterRequest request,
             StreamObserver<SystemSharedMemoryUnregisterResponse> observer) {
         answer(observer, () -> {
-            requireNoRegion(request.getName());
+            requireClientShm();
+            if (request.getName().isEmpty()) {
+                server.systemSharedMemory().unregisterAll();
+            } else {
+                server.systemSharedMemory().unregister(request.getName());
+            }
             return SystemSharedMemoryUnregisterResponse.getDefaultInstance();
         });
     }
@@ -225,7 +242,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     @Override
     public void cudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest request,
             StreamObserver<CudaSharedMemoryRegisterResponse> observer) {
-        observer.onError(GrpcErrors.status(sharedMemoryUnsupported()));
+        observer.onError(GrpcErrors.status(new TritonException(TritonException.Code.UNSUPPORTED, CUDA_UNSUPPORTED)));
     }
 
     @Override
@@ -260,7 +277,9 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
                 throw new TritonException(TritonException.Code.UNSUPPORTED, "ModelInfer RPC doesn't support models"
                         + " with decoupled transaction policy");
             }
-            InferenceRequest inference = InferRequests.decode(request, headers, settings.forwardHeaders());
+            InferRequests.Decoded decoded = InferRequests.decode(request, headers, settings.forwardHeaders(),
+                    server::systemSharedMemory);
+            InferenceRequest inference = decoded.request();
             if (span != null) {
                 inference = inference.withTrace(span);
                 span.received();
@@ -280,7 +299,8 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
                 }
                 try (response) {
                     if (!call.isCancelled()) {
-                        call.onNext(InferResponses.encode(response).build());
+                        call.onNext(InferResponses.encode(response, decoded.sharedOutputs(), decoded.regions())
+                                .build());
                         call.onCompleted();
                     }
                     sent(traced, null);
@@ -333,15 +353,20 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     }
 
     /** No region is ever registered here: a named one does not exist (Triton answers NOT_FOUND). */
+    private static final String CUDA_UNSUPPORTED = "CUDA shared memory is not supported: this server has no CUDA"
+            + " device memory; use system shared memory instead";
+
+    /** CUDA regions are never registered, so naming one is a mistake. */
     private static void requireNoRegion(String name) {
         if (!name.isEmpty()) {
-            throw new TritonException(TritonException.Code.NOT_FOUND,
-                    "Unable to find shared memory region: '" + name + "'");
+            throw new TritonException(TritonException.Code.UNSUPPORTED, CUDA_UNSUPPORTED);
         }
     }
 
-    private static TritonException sharedMemoryUnsupported() {
-        return new TritonException(TritonException.Code.UNSUPPORTED,
-                "Shared memory support is disabled: this server does not accept client shared-memory regions");
+    private void requireClientShm() {
+        if (!settings.allowClientShm()) {
+            throw new TritonException(TritonException.Code.UNSUPPORTED, "client shared memory is disabled on this "
+                    + "server: set allow.client.shm = true in PID " + GrpcSettings.PID + " to allow it");
+        }
     }
 }

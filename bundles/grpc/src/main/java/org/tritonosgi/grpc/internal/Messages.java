@@ -1,9 +1,9 @@
 package org.tritonosgi.grpc.internal;
 
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import org.tritonosgi.api.InferenceServer;
 import org.tritonosgi.api.ModelIndexEntry;
+import org.tritonosgi.api.frontend.Extensions;
 import org.tritonosgi.api.ModelMetadata;
 import org.tritonosgi.api.ServerMetadata;
 import org.tritonosgi.api.StatDuration;
@@ -19,17 +19,13 @@ import org.tritonosgi.grpc.internal.proto.StatisticDuration;
 /** Turns the API's metadata, statistics and index records into their gRPC messages. */
 final class Messages {
 
-    /** Protocol extensions this frontend adds to those of the engine. */
-    private static final List<String> FRONTEND_EXTENSIONS = List.of("binary_tensor_data", "parameters");
-
     private Messages() {
     }
 
-    static ServerMetadataResponse serverMetadata(ServerMetadata metadata) {
-        Set<String> extensions = new LinkedHashSet<>(metadata.extensions());
-        extensions.addAll(FRONTEND_EXTENSIONS);
+    static ServerMetadataResponse serverMetadata(InferenceServer server) {
+        ServerMetadata metadata = server.metadata();
         return ServerMetadataResponse.newBuilder().setName(metadata.name()).setVersion(metadata.version())
-                .addAllExtensions(extensions).build();
+                .addAllExtensions(Extensions.served(server)).build();
     }
 
     static ModelMetadataResponse modelMetadata(ModelMetadata metadata) {

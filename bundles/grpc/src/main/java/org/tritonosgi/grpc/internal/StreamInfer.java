@@ -99,6 +99,7 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
         }
         Model model;
         InferenceRequest inference;
+        InferRequests.Decoded decoded;
         RequestSpan span = null;
         try {
             if (exiting) {
@@ -109,7 +110,8 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
             span = tracing == null ? null
                     : tracing.start("GRPC", name, version, key -> InferenceService.header(headers, key));
             model = server.model(name, version);
-            inference = InferRequests.decode(request, headers, settings.forwardHeaders());
+            decoded = InferRequests.decode(request, headers, settings.forwardHeaders(), server::systemSharedMemory);
+            inference = decoded.request();
             if (span != null) {
                 inference = inference.withTrace(span);
                 span.received();
@@ -120,7 +122,7 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
             finished();
             return;
         }
-        Request listener = new Request(request, model, span);
+        Request listener = new Request(request, model, span, decoded);
         try {
             model.infer(inference, listener);
         } catch (RuntimeException e) {
@@ -138,9 +140,11 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
         private volatile boolean failed;
 
         private final RequestSpan span;
+        private final InferRequests.Decoded decoded;
         private volatile Throwable failure;
 
-        Request(ModelInferRequest request, Model model, RequestSpan span) {
+        Request(ModelInferRequest request, Model model, RequestSpan span, InferRequests.Decoded decoded) {
+            this.decoded = decoded;
             this.request = request;
             this.model = model;
             this.span = span;
@@ -160,7 +164,8 @@ final class StreamInfer implements StreamObserver<ModelInferRequest> {
             ModelStreamInferResponse message;
             try {
                 message = ModelStreamInferResponse.newBuilder().setInferResponse(
-                        InferResponses.withFinalFlag(InferResponses.encode(response), response.isFinal())).build();
+                        InferResponses.withFinalFlag(InferResponses.encode(response, decoded.sharedOutputs(),
+                                decoded.regions()), response.isFinal())).build();
             } catch (RuntimeException e) {
                 response.close();
                 fail(e);

@@ -20,7 +20,7 @@ import org.tritonosgi.api.LogSettings;
 import org.tritonosgi.api.ModelIndexEntry;
 import org.tritonosgi.api.TritonException;
 
-/** The repository, logging, trace and shared-memory endpoints. */
+/** The repository, logging and trace endpoints. */
 final class ControlEndpoints {
 
     private final InferenceServer server;
@@ -230,26 +230,4 @@ final class ControlEndpoints {
     }
 
     /** Client shared memory is not enabled (Triton's default without --allow-client-shm): status lists none. */
-    FullHttpResponse sharedMemory(ByteBufAllocator alloc, Route route) {
-        return switch (route.endpoint()) {
-            case SYSTEM_SHM_STATUS, CUDA_SHM_STATUS -> {
-                if (route.region() != null) {
-                    throw TritonException.invalidArg("Unable to find shared memory region: '" + route.region() + "'");
-                }
-                yield Responses.json(HttpResponseStatus.OK, Json.write(alloc, out -> {
-                    out.writeStartArray();
-                    out.writeEndArray();
-                }));
-            }
-            case SYSTEM_SHM_REGISTER, CUDA_SHM_REGISTER -> {
-                if (route.region() == null) {
-                    throw TritonException.invalidArg("shared memory register needs a region name in the path");
-                }
-                throw new TritonException(TritonException.Code.UNSUPPORTED,
-                        "client shared memory is disabled on this server");
-            }
-            default -> throw new TritonException(TritonException.Code.UNSUPPORTED,
-                    "client shared memory is disabled on this server");
-        };
-    }
 }

@@ -7,9 +7,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.tritonosgi.api.InferenceServer;
 import org.tritonosgi.api.Model;
@@ -18,6 +16,7 @@ import org.tritonosgi.api.ServerMetadata;
 import org.tritonosgi.api.TensorMetadata;
 import org.tritonosgi.api.TritonException;
 import org.tritonosgi.api.config.ModelConfigJson;
+import org.tritonosgi.api.frontend.Extensions;
 import org.tritonosgi.api.frontend.ModelNames;
 import org.tritonosgi.api.frontend.Restrictions;
 import org.tritonosgi.api.trace.Tracing;
@@ -26,21 +25,19 @@ import java.util.function.Supplier;
 /** Routes each request to its endpoint after the restricted-API check; every failure becomes a JSON error. */
 final class Endpoints {
 
-    /** Protocol extensions this frontend adds to those of the engine. */
-    private static final List<String> FRONTEND_EXTENSIONS = List.of("binary_tensor_data", "parameters",
-            "classification", "sequence", "schedule_policy", "system_shared_memory", "cuda_shared_memory", "trace",
-            "logging", "generate");
 
     private final InferenceServer server;
     private final HttpSettings settings;
     private final InferEndpoints infer;
     private final ControlEndpoints control;
+    private final SharedMemoryEndpoints sharedMemory;
 
     Endpoints(InferenceServer server, HttpSettings settings, Supplier<Tracing> tracing) {
         this.server = server;
         this.settings = settings;
         this.infer = new InferEndpoints(server, settings, tracing);
         this.control = new ControlEndpoints(server, tracing);
+        this.sharedMemory = new SharedMemoryEndpoints(server, settings.allowClientShm());
     }
 
     /** The reply to one request; never fails: errors become {@code {"error": ...}} replies. */
@@ -85,7 +82,7 @@ final class Endpoints {
                 case LOGGING -> Reply.of(control.logging(alloc, request.method(), body));
                 case TRACE_SETTING, MODEL_TRACE_SETTING -> Reply.of(control.trace(alloc, route, request.method(),
                         body));
-                default -> Reply.of(control.sharedMemory(alloc, route));
+                default -> Reply.of(sharedMemory.handle(alloc, route, body));
             };
         } catch (TritonException e) {
             return Reply.of(Responses.error(alloc, e));
@@ -110,8 +107,7 @@ final class Endpoints {
 
     private ByteBuf serverMetadata(ByteBufAllocator alloc) {
         ServerMetadata metadata = server.metadata();
-        Set<String> extensions = new LinkedHashSet<>(metadata.extensions());
-        extensions.addAll(FRONTEND_EXTENSIONS);
+        List<String> extensions = Extensions.served(server);
         return Json.write(alloc, out -> {
             out.writeStartObject();
             out.writeStringField("name", metadata.name());

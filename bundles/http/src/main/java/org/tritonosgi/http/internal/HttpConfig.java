@@ -60,6 +60,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Largest request body in bytes after decompression; a larger one gets 413.")
     int max_input_size() default 64 * 1024 * 1024;
 
+    @AttributeDefinition(name = "Allow client shared memory",
+            description = "Let clients register system shared-memory regions (/dev/shm) and pass tensors through "
+                    + "them, as Triton's --allow-client-shm. Off by default: a client that can register a region "
+                    + "makes the server map memory it names.")
+    boolean allow_client_shm() default false;
+
     @AttributeDefinition(name = "Server filter",
             description = "LDAP filter selecting the InferenceServer to serve, e.g. (server.id=triton).")
     String server_target() default "(server.id=*)";

@@ -13,9 +13,10 @@ import org.tritonosgi.api.frontend.Restrictions;
  *
  * @param headerForward request headers forwarded to the model as parameters, or null for none
  * @param tls the TLS context read from the configured files at activation, or null for plain HTTP
+ * @param allowClientShm whether clients may register system shared-memory regions (allow.client.shm)
  */
 public record HttpSettings(InetSocketAddress address, boolean reusePort, int threads, int maxInputSize,
-        Pattern headerForward, Restrictions restrictions, Tls tls) {
+        Pattern headerForward, Restrictions restrictions, Tls tls, boolean allowClientShm) {
 
     static final String PID = "org.tritonosgi.http";
 
@@ -25,17 +26,21 @@ public record HttpSettings(InetSocketAddress address, boolean reusePort, int thr
 
     /** Loopback-style settings for tests: plain HTTP, no forwarding, no restrictions. */
     public static HttpSettings of(InetSocketAddress address, int threads, int maxInputSize) {
-        return new HttpSettings(address, false, threads, maxInputSize, null, Restrictions.NONE, null);
+        return new HttpSettings(address, false, threads, maxInputSize, null, Restrictions.NONE, null, false);
     }
 
     HttpSettings withHeaderForward(String pattern) {
         return new HttpSettings(address, reusePort, threads, maxInputSize, Pattern.compile(pattern), restrictions,
-                tls);
+                tls, allowClientShm);
     }
 
     HttpSettings withRestrictions(String... entries) {
         return new HttpSettings(address, reusePort, threads, maxInputSize, headerForward,
-                Restrictions.parse(entries), tls);
+                Restrictions.parse(entries), tls, allowClientShm);
+    }
+
+    HttpSettings withClientShm(boolean allow) {
+        return new HttpSettings(address, reusePort, threads, maxInputSize, headerForward, restrictions, tls, allow);
     }
 
     /**
@@ -73,7 +78,7 @@ public record HttpSettings(InetSocketAddress address, boolean reusePort, int thr
             throw invalid("restricted.api", String.join(" ", config.restricted_api()), e.getMessage());
         }
         return new HttpSettings(new InetSocketAddress(host, config.port()), config.reuse_port(), config.thread_count(),
-                config.max_input_size(), forward, restrictions, TlsFiles.load(config));
+                config.max_input_size(), forward, restrictions, TlsFiles.load(config), config.allow_client_shm());
     }
 
     static IllegalArgumentException invalid(String property, Object value, String expected) {

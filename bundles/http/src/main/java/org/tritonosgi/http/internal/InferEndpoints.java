@@ -90,7 +90,7 @@ final class InferEndpoints {
                 ? InferRequestDecoder.decodeRaw(request.content(), model.metadata(),
                         model.config().getMaxBatchSize() > 0)
                 : InferRequestDecoder.decode(request.content(), headerLength,
-                        forwardedHeaders(settings.headerForward(), request.headers()));
+                        forwardedHeaders(settings.headerForward(), request.headers()), server::systemSharedMemory);
         InferenceRequest inference = decoded.request();
         if (span != null) {
             inference = inference.withTrace(span);

@@ -17,6 +17,9 @@ import org.tritonosgi.api.InferenceRequest;
 import org.tritonosgi.api.RequestedOutput;
 import org.tritonosgi.api.Tensor;
 import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.shm.SystemSharedMemory;
+import org.tritonosgi.api.shm.TensorRegion;
+import java.util.function.Supplier;
 
 /**
  * Decodes a KServe v2 infer request body: the JSON object, and with the binary tensor extension the raw tensor
@@ -25,8 +28,14 @@ import org.tritonosgi.api.TritonException;
  */
 final class InferRequestDecoder {
 
-    /** The decoded request and how each output is to be returned. */
-    record Decoded(InferenceRequest request, boolean binaryByDefault, Map<String, Boolean> binaryOutputs) {
+    /**
+     * The decoded request and how each output is to be returned.
+     *
+     * @param sharedOutputs outputs to write into shared memory, by name
+     * @param regions       the registry those outputs' regions are in (null when no tensor uses shared memory)
+     */
+    record Decoded(InferenceRequest request, boolean binaryByDefault, Map<String, Boolean> binaryOutputs,
+            Map<String, TensorRegion> sharedOutputs, SystemSharedMemory regions) {
 
         boolean binary(String output) {
             return binaryOutputs.getOrDefault(output, binaryByDefault);
@@ -41,6 +50,8 @@ final class InferRequestDecoder {
         JsonValues data;
         Long binarySize;
         String sharedMemoryRegion;
+        Long sharedMemoryOffset;
+        Long sharedMemoryByteSize;
     }
 
     private InferRequestDecoder() {
@@ -52,13 +63,21 @@ final class InferRequestDecoder {
      * @throws TritonException INVALID_ARG naming what is wrong (the JSON position, the input, the parameter)
      */
     static Decoded decode(ByteBuf body, String headerLength) {
-        return decode(body, headerLength, Map.of());
+        return decode(body, headerLength, Map.of(), NO_REGIONS);
     }
+
+    /** For a server without shared memory: a tensor naming a region is refused. */
+    private static final Supplier<SystemSharedMemory> NO_REGIONS = () -> {
+        throw new TritonException(TritonException.Code.UNSUPPORTED, "system shared memory is not supported by "
+                + "this engine");
+    };
 
     /**
      * @param forwarded request headers to pass to the model as string parameters (header.forward.pattern)
+     * @param regions   the server's shared-memory regions, asked for only when a tensor names one
      */
-    static Decoded decode(ByteBuf body, String headerLength, Map<String, String> forwarded) {
+    static Decoded decode(ByteBuf body, String headerLength, Map<String, String> forwarded,
+            Supplier<SystemSharedMemory> regions) {
         int total = body.readableBytes();
         int jsonLength = total;
         if (headerLength != null) {
@@ -68,12 +87,12 @@ final class InferRequestDecoder {
         InferenceRequest.Builder builder = InferenceRequest.builder();
         List<PendingInput> inputs = new ArrayList<>();
         Map<String, Boolean> binaryOutputs = new HashMap<>();
+        Map<String, TensorRegion> sharedOutputs = new HashMap<>();
         boolean binaryByDefault;
         try (JsonParser parser = Json.FACTORY.createParser(json, 0, jsonLength)) {
-            binaryByDefault = readRequest(parser, builder, inputs, binaryOutputs);
+            binaryByDefault = readRequest(parser, builder, inputs, binaryOutputs, sharedOutputs);
         } catch (JsonProcessingException e) {
-            throw TritonException.invalidArg("failed to parse the request JSON buffer: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw Json.parseError(e);
         } catch (IOException e) {
             throw TritonException.invalidArg("failed to read the request JSON buffer: " + e.getMessage());
         }
@@ -85,9 +104,17 @@ final class InferRequestDecoder {
             // copy into the composite's own (pooled, direct) memory instead, released with the request
             composite.consolidate();
         }
+        SystemSharedMemory shared = null;
+        if (!sharedOutputs.isEmpty() || inputs.stream().anyMatch(input -> input.sharedMemoryRegion != null)) {
+            shared = regions.get();
+        }
         for (PendingInput input : inputs) {
             ByteBuffer data;
-            if (input.binarySize != null) {
+            if (input.sharedMemoryRegion != null) {
+                TensorRegion place = TensorRegion.of("input '" + input.name + "'", input.sharedMemoryRegion,
+                        input.sharedMemoryOffset, input.sharedMemoryByteSize);
+                data = shared.read(place.region(), place.offset(), place.byteSize(), "input '" + input.name + "'");
+            } else if (input.binarySize != null) {
                 if (input.binarySize > end - offset) {
                     throw TritonException.invalidArg("input '" + input.name + "' declares binary_data_size "
                             + input.binarySize + " but only " + (end - offset) + " bytes of binary data remain");
@@ -104,7 +131,7 @@ final class InferRequestDecoder {
                     + " bytes follow the JSON and binary inputs");
         }
         forwarded.forEach(builder::parameter);
-        return new Decoded(builder.build(), binaryByDefault, binaryOutputs);
+        return new Decoded(builder.build(), binaryByDefault, binaryOutputs, sharedOutputs, shared);
     }
 
     private static int parseHeaderLength(String value, int total) {
@@ -123,14 +150,17 @@ final class InferRequestDecoder {
 
     /**
      * A raw binary request (Inference-Header-Content-Length: 0): the body is the bytes of the model's only input,
-     * batch 1, and every output comes back binary.
+     * batch 1, and every output comes back binary. Its shape is deduced as Triton deduces it: the model's dims with
+     * at most one variable dimension, filled from the byte count; a BYTES input must have dims [1] and the whole
+     * body is its one element.
      *
-     * @throws TritonException INVALID_ARG when the model has several inputs or the bytes do not fill a shape
+     * @throws TritonException INVALID_ARG, in Triton's words, when the model has several inputs or the shape cannot
+     *                         be deduced, or when the bytes do not fill the shape
      */
     static Decoded decodeRaw(ByteBuf body, org.tritonosgi.api.ModelMetadata model, boolean batching) {
         if (model.inputs().size() != 1) {
-            throw TritonException.invalidArg("raw binary request (Inference-Header-Content-Length: 0) needs a model "
-                    + "with exactly one input; model '" + model.name() + "' has " + model.inputs().size());
+            throw TritonException.invalidArg("Raw request must only have 1 input (found 1) to be deduced but got "
+                    + model.inputs().size() + " inputs in '" + model.name() + "' model configuration");
         }
         org.tritonosgi.api.TensorMetadata input = model.inputs().get(0);
         long[] shape = input.shape().stream().mapToLong(Long::longValue).toArray();
@@ -138,27 +168,29 @@ final class InferRequestDecoder {
         if (batching) {
             shape[0] = 1;
         }
+        int variable = -1;
+        long elements = 1;
+        for (int i = first; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                if (variable >= 0) {
+                    throw TritonException.invalidArg("The shape of the raw input '" + input.name() + "' can not be "
+                            + "deduced because there are more than one variable-sized dimension");
+                }
+                variable = i;
+            } else {
+                elements *= shape[i];
+            }
+        }
         ByteBuffer data;
         if (input.dataType() == DataType.BYTES) {
-            for (int i = first; i < shape.length; i++) {
-                shape[i] = 1;
+            if (variable >= 0 || elements != 1) {
+                throw TritonException.invalidArg("For BYTE datatype raw input '" + input.name() + "', the model "
+                        + "must have input shape [1]");
             }
             data = ByteBuffer.allocate(4 + body.readableBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN)
                     .putInt(body.readableBytes()).put(body.nioBuffer()).flip();
         } else {
-            long fixed = input.dataType().elementSize();
-            int variable = -1;
-            for (int i = first; i < shape.length; i++) {
-                if (shape[i] < 0) {
-                    if (variable >= 0) {
-                        throw TritonException.invalidArg("raw binary request: input '" + input.name()
-                                + "' has more than one variable dimension");
-                    }
-                    variable = i;
-                } else {
-                    fixed *= shape[i];
-                }
-            }
+            long fixed = elements * input.dataType().elementSize();
             if (fixed == 0 || body.readableBytes() % fixed != 0 || (variable < 0 && body.readableBytes() != fixed)) {
                 throw TritonException.invalidArg("raw binary request: " + body.readableBytes() + " bytes do not fill"
                         + " input '" + input.name() + "' of shape " + input.shape() + " and datatype "
@@ -171,11 +203,12 @@ final class InferRequestDecoder {
         }
         InferenceRequest request = InferenceRequest.builder()
                 .input(new Tensor(input.name(), input.dataType(), shape, data)).build();
-        return new Decoded(request, true, Map.of());
+        return new Decoded(request, true, Map.of(), Map.of(), null);
     }
 
     private static boolean readRequest(JsonParser parser, InferenceRequest.Builder builder,
-            List<PendingInput> inputs, Map<String, Boolean> binaryOutputs) throws IOException {
+            List<PendingInput> inputs, Map<String, Boolean> binaryOutputs, Map<String, TensorRegion> sharedOutputs)
+            throws IOException {
         expect(parser, parser.nextToken(), JsonToken.START_OBJECT, "the request");
         boolean binaryByDefault = false;
         boolean sawInputs = false;
@@ -195,7 +228,7 @@ final class InferRequestDecoder {
                 case "outputs" -> {
                     expect(parser, value, JsonToken.START_ARRAY, "'outputs'");
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        readOutput(parser, builder, binaryOutputs);
+                        readOutput(parser, builder, binaryOutputs, sharedOutputs);
                     }
                 }
                 default -> parser.skipChildren();
@@ -222,7 +255,7 @@ final class InferRequestDecoder {
             switch (field) {
                 case "name" -> input.name = Json.string(parser, value, label(input, index) + " 'name'");
                 case "datatype" -> dataType = Json.string(parser, value, label(input, index) + " 'datatype'");
-                case "shape" -> shape = Json.nonNegativeLongs(parser, value, label(input, index) + " 'shape'");
+                case "shape" -> shape = shape(parser, value, label(input, index));
                 case "data" -> input.data = JsonValues.read(parser, input.name == null ? "#" + index : input.name);
                 case "parameters" -> readInputParameters(parser, value, input, index);
                 default -> parser.skipChildren();
@@ -249,9 +282,8 @@ final class InferRequestDecoder {
             throw TritonException.invalidArg("input '" + input.name + "' must have exactly one of 'data', "
                     + "'binary_data_size' or 'shared_memory_region'");
         }
-        if (input.sharedMemoryRegion != null) {
-            throw TritonException.invalidArg("input '" + input.name + "': shared memory region '"
-                    + input.sharedMemoryRegion + "' is not registered");
+        if (input.dataType.isFixedSize()) {
+            Tensor.byteSize(input.name, input.dataType, input.shape); // Triton checks the byte size first
         }
         if (input.data != null) {
             long expected = Tensor.elementCount(input.name, input.shape);
@@ -261,6 +293,16 @@ final class InferRequestDecoder {
             }
         }
         return input;
+    }
+
+    /** The shape's dims; a negative one is refused with Triton's words (400 here, Triton answers 500). */
+    private static List<Long> shape(JsonParser parser, JsonToken value, String label) throws IOException {
+        try {
+            return Json.nonNegativeLongs(parser, value, label + " 'shape'");
+        } catch (TritonException e) {
+            throw TritonException.invalidArg("Unable to parse 'shape': attempt to access JSON non-unsigned-integer "
+                    + "as unsigned-integer (" + e.getMessage() + ")");
+        }
     }
 
     /** How messages name an input: by its name once read, else by its place in 'inputs'. */
@@ -286,17 +328,24 @@ final class InferRequestDecoder {
                 case "shared_memory_region" ->
                         input.sharedMemoryRegion = Json.string(parser, token,
                                 label(input, index) + " shared_memory_region");
+                case "shared_memory_offset" -> input.sharedMemoryOffset = Json.nonNegativeLong(parser, token,
+                        label(input, index) + " shared_memory_offset");
+                case "shared_memory_byte_size" -> input.sharedMemoryByteSize = Json.nonNegativeLong(parser, token,
+                        label(input, index) + " shared_memory_byte_size");
                 default -> parser.skipChildren();
             }
         }
     }
 
     private static void readOutput(JsonParser parser, InferenceRequest.Builder builder,
-            Map<String, Boolean> binaryOutputs) throws IOException {
+            Map<String, Boolean> binaryOutputs, Map<String, TensorRegion> sharedOutputs) throws IOException {
         expect(parser, parser.currentToken(), JsonToken.START_OBJECT, "an output");
         String name = null;
         Boolean binary = null;
         long classification = 0;
+        String region = null;
+        Long offset = null;
+        Long byteSize = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -311,9 +360,12 @@ final class InferRequestDecoder {
                         case "binary_data" -> binary = Json.bool(parser, token, "output binary_data");
                         case "classification" -> classification =
                                 Json.nonNegativeLong(parser, token, "output classification");
-                        case "shared_memory_region" -> throw TritonException.invalidArg("output shared memory"
-                                + " region '" + Json.string(parser, token, "output shared_memory_region")
-                                + "' is not registered");
+                        case "shared_memory_region" ->
+                                region = Json.string(parser, token, "output shared_memory_region");
+                        case "shared_memory_offset" ->
+                                offset = Json.nonNegativeLong(parser, token, "output shared_memory_offset");
+                        case "shared_memory_byte_size" ->
+                                byteSize = Json.nonNegativeLong(parser, token, "output shared_memory_byte_size");
                         default -> parser.skipChildren();
                     }
                 }
@@ -327,6 +379,18 @@ final class InferRequestDecoder {
         if (classification > Integer.MAX_VALUE) {
             throw TritonException.invalidArg("output '" + name + "' classification count " + classification
                     + " is too large");
+        }
+        TensorRegion place = TensorRegion.of("output '" + name + "'", region, offset, byteSize);
+        if (place != null) {
+            if (Boolean.TRUE.equals(binary)) {
+                throw TritonException.invalidArg("output '" + name + "' can't set 'binary_data' to true and use "
+                        + "shared memory at once");
+            }
+            if (classification > 0) {
+                throw TritonException.invalidArg("output '" + name + "' can't ask for 'classification' and use "
+                        + "shared memory at once");
+            }
+            sharedOutputs.put(name, place);
         }
         builder.output(new RequestedOutput(name, (int) classification));
         if (binary != null) {

@@ -15,10 +15,12 @@ import org.tritonosgi.api.DataType;
 import org.tritonosgi.api.InferenceResponse;
 import org.tritonosgi.api.Tensor;
 import org.tritonosgi.api.TritonException;
+import org.tritonosgi.api.shm.TensorRegion;
 
 /**
  * Encodes an infer response: the JSON object, followed by the binary outputs' raw bytes when the client asked for
- * binary data. Binary outputs are wrapped, not copied, so the response must stay open until the bytes are written.
+ * binary data. Binary outputs are wrapped, not copied, so the response must stay open until the bytes are written;
+ * outputs the client placed in shared memory are copied into their regions and carry neither data nor blobs.
  */
 final class InferResponseEncoder {
 
@@ -59,7 +61,17 @@ final class InferResponseEncoder {
                 out.writeStringField("name", output.name());
                 out.writeStringField("datatype", output.dataType().name());
                 Json.writeShape(out, output.shape());
-                if (request.binary(output.name())) {
+                TensorRegion place = request.sharedOutputs().get(output.name());
+                if (place != null) {
+                    request.regions().write(place.region(), place.offset(), place.byteSize(), output);
+                    out.writeObjectFieldStart("parameters");
+                    out.writeStringField("shared_memory_region", place.region());
+                    if (place.offset() != 0) {
+                        out.writeNumberField("shared_memory_offset", place.offset());
+                    }
+                    out.writeNumberField("shared_memory_byte_size", output.byteSize());
+                    out.writeEndObject();
+                } else if (request.binary(output.name())) {
                     out.writeObjectFieldStart("parameters");
                     out.writeNumberField("binary_data_size", output.byteSize());
                     out.writeEndObject();

@@ -25,6 +25,9 @@ final class Json {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(JsonValues.MAX_DEPTH + 8).build())
             .build();
 
+    /** Triton's words for a document or a {@code data} array nested too deep (tests and users grep for them). */
+    static final String TOO_DEEP = "JSON nesting depth exceeds maximum allowed limit (" + JsonValues.MAX_DEPTH + ")";
+
     /** For the small control bodies (index, load, settings); infer bodies are streamed instead. */
     static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
             new com.fasterxml.jackson.databind.ObjectMapper(FACTORY);
@@ -48,11 +51,20 @@ final class Json {
             }
             return tree;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw TritonException.invalidArg("failed to parse the request JSON buffer: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw parseError(e);
         } catch (IOException e) {
             throw TritonException.invalidArg("failed to read the request JSON buffer: " + e.getMessage());
         }
+    }
+
+    /** INVALID_ARG with the parser's message and position, or Triton's words when the document nests too deep. */
+    static TritonException parseError(com.fasterxml.jackson.core.JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException
+                && e.getOriginalMessage().contains("nesting depth")) {
+            return TritonException.invalidArg("failed to parse the request JSON buffer: " + TOO_DEEP);
+        }
+        return TritonException.invalidArg("failed to parse the request JSON buffer: " + e.getOriginalMessage()
+                + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
     }
 
     /** Writes a JSON document with a generator. */

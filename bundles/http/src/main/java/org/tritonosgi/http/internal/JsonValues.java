@@ -59,7 +59,7 @@ final class JsonValues {
 
     private void readArray(JsonParser parser, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
-            throw TritonException.invalidArg("input '" + input + "': 'data' nests arrays deeper than " + MAX_DEPTH);
+            throw TritonException.invalidArg("input '" + input + "': " + Json.TOO_DEEP);
         }
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {

@@ -157,7 +157,7 @@ class HttpEndpointsTest {
         assertError(http.post("/v2/systemsharedmemory/region/r0/register",
                 "{\"key\":\"/k\",\"offset\":0,\"byte_size\":64}"), 501, "shared memory");
         assertError(http.post("/v2/systemsharedmemory/register", "{}"), 400, "region name");
-        assertError(http.get("/v2/systemsharedmemory/region/r0/status"), 400, "'r0'");
+        assertError(http.get("/v2/systemsharedmemory/region/r0/status"), 404, "'r0'");
         assertError(http.get("/v2/logging/extra"), 404, "Not Found");
         assertError(http.get("/v2/repository/index"), 405, "Method Not Allowed");
     }
