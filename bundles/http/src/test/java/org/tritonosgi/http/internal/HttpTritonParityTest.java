@@ -61,6 +61,25 @@ class HttpTritonParityTest {
                 input [ { name: "text_input" data_type: TYPE_STRING dims: [ 1 ] } ]
                 output [ { name: "text_output" data_type: TYPE_STRING dims: [ 1 ] } ]
                 """);
+        HttpFixture.model(repo, "zero_1_float32_queue", """
+                backend: "identity"
+                max_batch_size: 8
+                dynamic_batching { default_queue_policy { max_queue_size: 1 } }
+                input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ -1 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ -1 ] } ]
+                """);
+        HttpFixture.model(repo, "versions", """
+                backend: "identity"
+                version_policy: { all { } }
+                input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ -1 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ -1 ] } ]
+                """);
+        try {
+            java.nio.file.Files.createDirectories(repo.resolve("versions/2"));
+            java.nio.file.Files.createDirectories(repo.resolve("versions/3"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         HttpFixture.model(repo, "zero_1_float32", """
                 backend: "identity"
                 max_batch_size: 8
@@ -303,6 +322,32 @@ class HttpTritonParityTest {
                 "JSON nesting depth exceeds maximum allowed limit (100)");
     }
 
+    // --- 5. Triton's overload control: a full queue is 503
+
+    @Test
+    void aRequestPastTheQueueIs503ExceedsMaximumQueueSize() throws Exception {
+        String slow = "{\"parameters\":{\"delay_ms\":3000},\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,1],"
+                + "\"datatype\":\"FP32\",\"data\":[1]}]}";
+        List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> held = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            held.add(http.client.sendAsync(http.request("/v2/models/zero_1_float32_queue/infer")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(slow)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        // one executes, one waits in the queue of one
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (http.engine.statistics("zero_1_float32_queue", 0).get(0).pendingRequestCount() != 1) {
+            assertTrue(System.nanoTime() < deadline, "the second request never queued");
+            Thread.sleep(2);
+        }
+        HttpResponse<byte[]> refused = http.post("/v2/models/zero_1_float32_queue/infer", floats(1),
+                "Inference-Header-Content-Length", "0");
+        assertError(refused, 503, "Exceeds maximum queue size");
+        for (var response : held) {
+            assertEquals(200, response.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+        }
+    }
+
     @Test
     void negativeDimensionsStay400AndCarryTritonsText() throws Exception {
         assertError(http.post("/v2/models/zero_1_float32/infer", "{\"inputs\":[{\"name\":\"INPUT0\","
@@ -311,8 +356,22 @@ class HttpTritonParityTest {
     }
 
     @Test
+    void repositoryIndexHasOneRowPerVersion() throws Exception {
+        JsonNode index = json(http.post("/v2/repository/index", "{\"ready\":true}"));
+        List<String> rows = new java.util.ArrayList<>();
+        index.forEach(row -> {
+            if (row.get("name").asText().equals("versions")) {
+                rows.add(row.toString());
+            }
+        });
+        assertEquals(List.of("{\"name\":\"versions\",\"version\":\"1\",\"state\":\"READY\"}",
+                "{\"name\":\"versions\",\"version\":\"2\",\"state\":\"READY\"}",
+                "{\"name\":\"versions\",\"version\":\"3\",\"state\":\"READY\"}"), rows);
+    }
+
+    @Test
     void wrongReadyTypeInRepositoryIndexIs400() throws Exception {
-        JsonNode error = json(http.post("/v2/repository/index", "{\"ready\":\"yes\"}"));
-        assertTrue(error.get("error").asText().contains("ready"), error.toString());
+        // Triton answers 500 here; the fault is the client's
+        assertError(http.post("/v2/repository/index", "{\"ready\":\"yes\"}"), 400, "'ready' must be a bool");
     }
 }
