@@ -91,21 +91,25 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             boolean keepOpen = !(oversized instanceof FullHttpMessage)
                     && (HttpUtil.is100ContinueExpected(oversized) || HttpUtil.isKeepAlive(oversized));
-            tooLarge(ctx, maxInputSize, !keepOpen, !keepOpen);
+            long announced = HttpUtil.getContentLength(oversized, -1L);
+            tooLarge(ctx, maxInputSize, announced > maxInputSize ? announced : -1, !keepOpen, !keepOpen);
         }
     }
 
     /**
-     * Answers 413 with a JSON error naming max.input.size.
+     * Answers 413 with a JSON error in Triton's words (which Triton sends with 400), naming max.input.size.
      *
+     * @param size          the body's size when known (announced), else -1
      * @param announceClose whether the answer says the connection will close
      * @param closeNow      whether it closes once the answer is written
      */
-    private static void tooLarge(ChannelHandlerContext ctx, int maxInputSize, boolean announceClose,
+    private static void tooLarge(ChannelHandlerContext ctx, int maxInputSize, long size, boolean announceClose,
             boolean closeNow) {
         FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "the request body is larger than max.input.size (" + maxInputSize + " bytes, before and after "
-                        + "decompression)");
+                "Request JSON size of " + (size >= 0 ? size : "more than " + maxInputSize) + " bytes exceeds the "
+                        + "maximum allowed value of " + maxInputSize + " bytes. Use --http-max-input-size to "
+                        + "increase the limit (here: the HTTP frontend's property max.input.size, which bounds the "
+                        + "body before and after decompression)");
         if (announceClose) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
@@ -149,7 +153,7 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
                     refused = true;
                     boolean last = msg instanceof LastHttpContent;
                     ReferenceCountUtil.release(msg);
-                    tooLarge(ctx, maxInputSize, true, last);
+                    tooLarge(ctx, maxInputSize, -1, true, last);
                     return;
                 }
             }

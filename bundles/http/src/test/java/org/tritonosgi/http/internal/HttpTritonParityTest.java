@@ -317,6 +317,9 @@ class HttpTritonParityTest {
         HttpResponse<byte[]> accepted = http.post("/v2/models/identity/infer", "{\"inputs\":[{\"name\":\"INPUT0\","
                 + "\"datatype\":\"BYTES\",\"shape\":[1,1],\"data\":" + fifty + "}]}");
         assertEquals(200, accepted.statusCode(), text(accepted));
+        assertError(http.post("/v2/models/identity/infer", new byte[2 << 20]), 413,
+                "Request JSON size of 2097152 bytes exceeds the maximum allowed value of 1048576 bytes. "
+                        + "Use --http-max-input-size to increase the limit", "max.input.size");
         String deepObject = "{\"a\":".repeat(150) + "1" + "}".repeat(150);
         assertError(http.post("/v2/repository/index", deepObject), 400,
                 "JSON nesting depth exceeds maximum allowed limit (100)");
