@@ -168,7 +168,8 @@ public class TritonFeatureIT {
                 .get("model.control.mode"));
         HttpResponse<String> unload = send(httpPort(), "/v2/repository/models/identity/unload", "{}");
         assertEquals(unload.body(), 503, unload.statusCode());
-        assertTrue(unload.body(), unload.body().contains("model control mode 'none'"));
+        assertTrue(unload.body(), unload.body().contains("explicit model load / unload is not allowed if polling is "
+                + "enabled") && unload.body().contains("model control mode is 'none'"));
         assertSeedRoundTrip(httpPort());
     }
 
