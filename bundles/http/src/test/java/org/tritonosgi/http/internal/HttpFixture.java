@@ -115,8 +115,12 @@ final class HttpFixture implements AutoCloseable {
         return post(path, json.getBytes(StandardCharsets.UTF_8), headers);
     }
 
-    /** Reads one HTTP/1.1 response with a Content-Length from the stream and returns its body. */
-    static byte[] readResponseBody(InputStream in) throws IOException {
+    /** One HTTP/1.1 response read off a socket: its status, its head (status line and headers) and its body. */
+    record RawResponse(int status, String head, byte[] body) {
+    }
+
+    /** Reads one HTTP/1.1 response with a Content-Length from the stream. */
+    static RawResponse readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
             int b = in.read();
@@ -125,10 +129,16 @@ final class HttpFixture implements AutoCloseable {
             }
             head.write(b);
         }
-        String headers = head.toString(StandardCharsets.US_ASCII).toLowerCase();
+        String text = head.toString(StandardCharsets.US_ASCII);
+        String headers = text.toLowerCase();
         int at = headers.indexOf("content-length:");
         int length = Integer.parseInt(headers.substring(at + 15, headers.indexOf("\r\n", at)).trim());
-        return in.readNBytes(length);
+        return new RawResponse(Integer.parseInt(text.substring(9, 12)), text, in.readNBytes(length));
+    }
+
+    /** Reads one HTTP/1.1 response with a Content-Length from the stream and returns its body. */
+    static byte[] readResponseBody(InputStream in) throws IOException {
+        return readResponse(in).body();
     }
 
     static JsonNode json(HttpResponse<byte[]> response) throws IOException {

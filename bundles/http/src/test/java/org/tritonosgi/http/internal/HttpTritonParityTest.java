@@ -188,22 +188,10 @@ class HttpTritonParityTest {
         }
     }
 
-    /** Status line, then head and body (Content-Length framed). */
     private static String[] readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed inside a response head: " + head);
-            }
-            head.write(b);
-        }
-        String headers = head.toString(StandardCharsets.ISO_8859_1);
-        String lower = headers.toLowerCase(java.util.Locale.ROOT);
-        int at = lower.indexOf("content-length:");
-        int length = Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
-        byte[] body = in.readNBytes(length);
-        return new String[] {headers.substring(9, 12), headers, new String(body, StandardCharsets.ISO_8859_1)};
+        HttpFixture.RawResponse response = HttpFixture.readResponse(in);
+        return new String[] {Integer.toString(response.status()), response.head(),
+                new String(response.body(), StandardCharsets.ISO_8859_1)};
     }
 
     @Test
