@@ -72,8 +72,9 @@ public final class SystemSharedMemory {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long size = channel.size();
                 if (offset > size || byteSize > size - offset) {
-                    throw TritonException.invalidArg("shared memory region '" + name + "': offset " + offset
-                            + " + byte_size " + byteSize + " exceed the " + size + " bytes of '" + key + "'");
+                    throw TritonException.invalidArg("failed to register shared memory region '" + name
+                            + "': invalid args (offset " + offset + " + byte_size " + byteSize + " exceed the " + size
+                            + " bytes of '" + key + "')");
                 }
                 MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, offset, byteSize);
                 regions.put(name, new Mapped(new Region(name, key, offset, byteSize), file, buffer));
@@ -139,10 +140,14 @@ public final class SystemSharedMemory {
     private ByteBuffer slice(String name, long offset, long byteSize, String tensor) {
         Mapped mapped = regions.get(name);
         if (mapped == null) {
-            throw TritonException.invalidArg(tensor + ": Unable to find system shared memory region: '" + name
-                    + "'");
+            throw TritonException.invalidArg(tensor + ": Unable to find shared memory region: '" + name + "'");
         }
         Region region = mapped.region();
+        if (offset >= 0 && byteSize >= 0 && offset > Long.MAX_VALUE - byteSize) {
+            throw TritonException.invalidArg(tensor + ": Integer overflow detected: byte_size (" + byteSize
+                    + ") + offset (" + offset + ") exceeds maximum value (" + Long.MAX_VALUE + ") for region '" + name
+                    + "'");
+        }
         if (offset < 0 || byteSize < 0 || offset > region.byteSize() || byteSize > region.byteSize() - offset) {
             throw TritonException.invalidArg(tensor + ": Invalid offset + byte size for shared memory region: '"
                     + name + "' (offset " + offset + " + byte size " + byteSize + " exceed its " + region.byteSize()

@@ -102,8 +102,8 @@ final class InferRequests {
             }
             if (place != null) {
                 if (count > 0) {
-                    throw TritonException.invalidArg("output '" + output.getName() + "' can't ask for "
-                            + "'classification' and use shared memory at once");
+                    throw TritonException.invalidArg("Output can't set both 'shared_memory_region' and "
+                            + "'classification' (output '" + output.getName() + "')");
                 }
                 shared = shared == null ? regions.get() : shared;
                 sharedOutputs.put(output.getName(), place);

@@ -175,7 +175,7 @@ class GrpcSharedMemoryTest {
                 SystemSharedMemoryStatusRequest.newBuilder().setName("nosuch").build()),
                 "Unable to find system shared memory region: 'nosuch'");
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking().modelInfer(request("nosuch", 0, 12, "r",
-                12)), "input 'IN_INT32'", "Unable to find system shared memory region: 'nosuch'");
+                12)), "input 'IN_INT32'", "Unable to find shared memory region: 'nosuch'");
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking().modelInfer(request("r", 8, 12, "r", 12)),
                 "Invalid offset + byte size for shared memory region: 'r'");
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking().modelInfer(request("r", 0, 12, "r", 8)),

@@ -96,7 +96,8 @@ final class Endpoints {
         if (model.isReady()) {
             return Responses.empty(HttpResponseStatus.OK);
         }
-        return Responses.error(alloc, HttpResponseStatus.BAD_REQUEST, "model '" + route.model() + "' version "
+        return Responses.error(alloc, HttpResponseStatus.BAD_REQUEST, "Model version not ready: model '"
+                + route.model() + "' version "
                 + model.version() + " is not ready (" + model.state() + ")");
     }
 

@@ -64,7 +64,7 @@ final class InferEndpoints {
         String encoding = unreadableEncoding(request);
         if (encoding != null) {
             FullHttpResponse error = Responses.error(alloc, new TritonException(TritonException.Code.UNSUPPORTED,
-                    "unsupported Content-Encoding '" + encoding + "'"));
+                    "Unsupported compression type '" + encoding + "'"));
             error.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
             return Reply.of(error);
         }

@@ -383,12 +383,12 @@ final class InferRequestDecoder {
         TensorRegion place = TensorRegion.of("output '" + name + "'", region, offset, byteSize);
         if (place != null) {
             if (Boolean.TRUE.equals(binary)) {
-                throw TritonException.invalidArg("output '" + name + "' can't set 'binary_data' to true and use "
-                        + "shared memory at once");
+                throw TritonException.invalidArg("Output can't set both 'shared_memory_region' and 'binary_data'"
+                        + " (output '" + name + "')");
             }
             if (classification > 0) {
-                throw TritonException.invalidArg("output '" + name + "' can't ask for 'classification' and use "
-                        + "shared memory at once");
+                throw TritonException.invalidArg("Output can't set both 'shared_memory_region' and "
+                        + "'classification' (output '" + name + "')");
             }
             sharedOutputs.put(name, place);
         }

@@ -32,7 +32,8 @@ final class SharedMemoryEndpoints {
             case SYSTEM_SHM_STATUS -> status(alloc, server.systemSharedMemory().status(route.region()));
             case SYSTEM_SHM_REGISTER -> {
                 if (route.region() == null) {
-                    throw TritonException.invalidArg("shared memory register needs a region name in the path");
+                    throw TritonException.invalidArg("'region name' is necessary to register system shared memory "
+                            + "region");
                 }
                 requireAllowed();
                 JsonNode request = Json.tree(body);
@@ -73,7 +74,7 @@ final class SharedMemoryEndpoints {
     private static String key(JsonNode request) {
         JsonNode key = request.get("key");
         if (key == null || !key.isTextual()) {
-            throw TritonException.invalidArg("shared memory register needs 'key', a string");
+            throw TritonException.invalidArg("Shared memory register request has no 'key' field (a string)");
         }
         return key.textValue();
     }
@@ -85,7 +86,8 @@ final class SharedMemoryEndpoints {
             return fallback;
         }
         if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
-            throw TritonException.invalidArg("shared memory register needs '" + name + "', a non-negative integer");
+            throw TritonException.invalidArg("Shared memory register request has no '" + name + "' field (a "
+                    + "non-negative integer)");
         }
         return value.longValue();
     }

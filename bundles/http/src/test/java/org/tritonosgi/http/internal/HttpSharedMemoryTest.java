@@ -160,12 +160,13 @@ class HttpSharedMemoryTest {
         assertError(register("r", "/tritonosgi-no-such-object", 0, 8), 400,
                 "Unable to open shared memory region: '/tritonosgi-no-such-object'");
         assertError(register("r", "/../etc/passwd", 0, 8), 400, "Unable to open shared memory region");
-        assertError(register("r", key, 16, 17), 400, "shared memory region 'r'", "exceed the 32 bytes");
+        assertError(register("r", key, 16, 17), 400, "failed to register shared memory region 'r': invalid args",
+                "exceed the 32 bytes");
         assertError(register("r", key, Long.MAX_VALUE, 16), 400, "exceed the 32 bytes");
         assertEquals(200, register("r", key, 0, 32).statusCode());
         assertError(register("r", key, 0, 8), 400, "shared memory region 'r' already in manager");
         assertError(http.post("/v2/systemsharedmemory/region/r2/register", "{\"key\":\"" + key + "\"}"), 400,
-                "'byte_size'");
+                "Shared memory register request has no 'byte_size' field");
         assertError(http.get("/v2/systemsharedmemory/region/nosuch/status"), 404,
                 "Unable to find system shared memory region: 'nosuch'");
     }
@@ -176,11 +177,11 @@ class HttpSharedMemoryTest {
         String key = object(32, values);
         assertEquals(200, register("data", key, 0, 32).statusCode());
         assertError(http.post("/v2/models/identity_fp32/infer", infer("nosuch", 0, 16, "data", 0, 16)), 400,
-                "input 'INPUT0'", "Unable to find system shared memory region: 'nosuch'");
+                "input 'INPUT0'", "Unable to find shared memory region: 'nosuch'");
         assertError(http.post("/v2/models/identity_fp32/infer", infer("data", 24, 16, "data", 0, 16)), 400,
                 "input 'INPUT0'", "Invalid offset + byte size for shared memory region: 'data'");
         assertError(http.post("/v2/models/identity_fp32/infer", infer("data", Long.MAX_VALUE, 16, "data", 0, 16)),
-                400, "Invalid offset + byte size");
+                400, "Integer overflow detected: byte_size (16) + offset (9223372036854775807) exceeds maximum value");
         assertError(http.post("/v2/models/identity_fp32/infer", infer("data", 0, 8, "data", 16, 16)), 400,
                 "tensor 'INPUT0'", "needs 16 bytes of data, got 8");
         assertError(http.post("/v2/models/identity_fp32/infer", infer("data", 0, 16, "data", 16, 8)), 400,
@@ -193,7 +194,7 @@ class HttpSharedMemoryTest {
         assertError(http.post("/v2/models/identity_fp32/infer", "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,4],"
                 + "\"datatype\":\"FP32\",\"data\":[1,2,3,4]}],\"outputs\":[{\"name\":\"OUTPUT0\",\"parameters\":{"
                 + "\"binary_data\":true,\"shared_memory_region\":\"data\",\"shared_memory_byte_size\":16}}]}"), 400,
-                "can't set 'binary_data' to true and use shared memory");
+                "Output can't set both 'shared_memory_region' and 'binary_data'");
         assertArrayEquals(values, java.util.Arrays.copyOf(Files.readAllBytes(SHM.resolve(key.substring(1))), 16));
     }
 
