@@ -4,11 +4,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
 
 /**
- * Compresses the responses of infer requests as their Accept-Encoding asks, and no others, as Triton does.
+ * Compresses successful responses of infer requests as their Accept-Encoding asks, and no others, as Triton does
+ * (its infer errors go out plain too).
  * tritonclient.http.aio reads every other answer with aiohttp's decompression off while sending
  * {@code Accept-Encoding: gzip, deflate}, so a compressed metadata or settings answer reaches it as raw gzip.
  */
@@ -22,5 +24,10 @@ final class InferCompressor extends HttpContentCompressor {
             request.headers().remove(HttpHeaderNames.ACCEPT_ENCODING);
         }
         super.decode(ctx, request, out);
+    }
+
+    @Override
+    protected Result beginEncode(HttpResponse response, String acceptEncoding) throws Exception {
+        return response.status().code() == 200 ? super.beginEncode(response, acceptEncoding) : null;
     }
 }

@@ -148,6 +148,7 @@ class HttpTritonParityTest {
         answers.put("log settings", http.get("/v2/logging", accept));
         answers.put("shared memory status", http.get("/v2/systemsharedmemory/status", accept));
         answers.put("an error", http.get("/v2/models/nosuch", accept));
+        answers.put("an infer error", http.post("/v2/models/nosuch/infer", ROGER, accept));
         for (Map.Entry<String, HttpResponse<byte[]>> answer : answers.entrySet()) {
             HttpResponse<byte[]> response = answer.getValue();
             assertFalse(response.headers().firstValue("content-encoding").isPresent(), answer.getKey()
