@@ -202,6 +202,9 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
             }
         }
         String why = entry.unloaded() ? "unloaded" : entry.problem();
+        if (why.isEmpty() && !entry.versions().isEmpty()) {
+            why = entry.versions().lastEntry().getValue().reason();
+        }
         throw new TritonException(TritonException.Code.NOT_FOUND, "Request for unknown model: '" + name
                 + "' has no available versions" + (why.isEmpty() ? "" : ": " + why));
     }

@@ -44,15 +44,20 @@ final class ModelLoader {
     ModelEntry load(String name, Path dir, ModelConfig.Builder override) {
         String fingerprint = fingerprint(dir);
         ModelConfig config;
-        BackendFactory factory;
+        BackendFactory factory = null;
+        EnsembleGraph graph = null;
         List<Long> versions;
         try {
             ModelConfig.Builder builder = override != null ? override
                     : ModelConfigReader.read(dir, settings.strictModelConfig());
             config = ModelConfigReader.normalise(name, builder, dir);
-            factory = backends.factory(config);
+            if (EnsembleGraph.isEnsemble(config)) {
+                graph = EnsembleGraph.of(config);
+            } else {
+                factory = backends.factory(config);
+            }
             versions = VersionPolicy.select(name, config.getVersionPolicy(), VersionPolicy.versionsIn(dir));
-            if (!settings.strictModelConfig()) {
+            if (!settings.strictModelConfig() && factory != null) {
                 config = factory.complete(config, dir.resolve(Long.toString(versions.get(versions.size() - 1))));
             }
             if (config.getInputCount() == 0 || config.getOutputCount() == 0) {
@@ -74,7 +79,8 @@ final class ModelLoader {
         }
         NavigableMap<Long, ServedModel> served = new TreeMap<>();
         for (long version : versions) {
-            served.put(version, loadVersion(config, version, dir.resolve(Long.toString(version)), factory, labels));
+            served.put(version, graph != null ? ServedModel.ensemble(config, version, graph, execution)
+                    : loadVersion(config, version, dir.resolve(Long.toString(version)), factory, labels));
         }
         return new ModelEntry(name, dir, fingerprint, "", Collections.unmodifiableNavigableMap(served), false);
     }

@@ -172,6 +172,7 @@ final class ModelRegistry {
             try {
                 ModelEntry entry = loadNow(name, options);
                 replace(name, entry);
+                loadComposing(entry, new java.util.HashSet<>(List.of(name)));
                 String problem = problem(entry);
                 if (problem.isEmpty()) {
                     done.complete(null);
@@ -218,6 +219,29 @@ final class ModelRegistry {
             return loader.load(name, root.resolve(name), override);
         } finally {
             OverrideFiles.delete(root);
+        }
+    }
+
+    /** Explicit mode loads the composing models of an ensemble that are not loaded yet, as Triton does. */
+    private void loadComposing(ModelEntry entry, java.util.Set<String> seen) {
+        for (ServedModel model : entry.versions().values()) {
+            if (!EnsembleGraph.isEnsemble(model.config())) {
+                continue;
+            }
+            for (var step : model.config().getEnsembleScheduling().getStepList()) {
+                String composing = step.getModelName();
+                ModelEntry current = entries.get(composing);
+                if (seen.add(composing) && (current == null || current.unloaded())) {
+                    Path dir = scan().found().get(composing);
+                    if (dir != null) {
+                        LOG.info("Triton embedded engine '{}': loading model '{}', a composing model of ensemble '{}'",
+                                settings.serverId(), composing, entry.name());
+                        ModelEntry loaded = loader.load(composing, dir, null);
+                        replace(composing, loaded);
+                        loadComposing(loaded, seen);
+                    }
+                }
+            }
         }
     }
 

@@ -31,6 +31,9 @@ final class ServedModel implements Model {
 
         ScheduledExecutorService timer();
 
+        /** The engine's model lookup, for ensembles' composing models (version <= 0: newest ready). */
+        Model model(String name, long version);
+
         /** Counts a request in, or refuses it with UNAVAILABLE when the server is exiting. */
         void begin();
 
@@ -42,13 +45,13 @@ final class ServedModel implements Model {
     private final Execution execution;
     private final RequestValidator validator;
     private final ModelStats stats = new ModelStats();
-    private final Scheduler scheduler;
+    private final JobRunner scheduler;
     private final Classifier classifier;
     private volatile ModelState state;
     private volatile String reason;
 
-    private ServedModel(ModelConfig config, long version, List<Backend> instances, Execution execution,
-            ModelState state, String reason, java.util.Map<String, List<String>> labels) {
+    private ServedModel(ModelConfig config, long version, java.util.function.Function<ModelStats, JobRunner> runner,
+            Execution execution, ModelState state, String reason, java.util.Map<String, List<String>> labels) {
         this.config = config;
         this.classifier = new Classifier(config.getMaxBatchSize() > 0, labels);
         this.version = version;
@@ -56,8 +59,7 @@ final class ServedModel implements Model {
         this.state = state;
         this.reason = reason;
         this.validator = new RequestValidator(config);
-        this.scheduler = instances.isEmpty() ? null
-                : new Scheduler(config, instances, execution.executor(), execution.timer(), stats);
+        this.scheduler = runner == null ? null : runner.apply(stats);
     }
 
     /**
@@ -65,11 +67,18 @@ final class ServedModel implements Model {
      */
     static ServedModel ready(ModelConfig config, long version, List<Backend> instances, Execution execution,
             java.util.Map<String, List<String>> labels) {
-        return new ServedModel(config, version, instances, execution, ModelState.READY, "", labels);
+        return new ServedModel(config, version, stats -> JobRunner.of(new Scheduler(config, instances,
+                execution.executor(), execution.timer(), stats)), execution, ModelState.READY, "", labels);
+    }
+
+    /** An ensemble version, served by its composing models; ready while each of them is. */
+    static ServedModel ensemble(ModelConfig config, long version, EnsembleGraph graph, Execution execution) {
+        return new ServedModel(config, version, stats -> new EnsembleRunner(config, graph, execution::model, stats),
+                execution, ModelState.READY, "", java.util.Map.of());
     }
 
     static ServedModel unavailable(ModelConfig config, long version, String reason) {
-        return new ServedModel(config, version, List.of(), null, ModelState.UNAVAILABLE, reason,
+        return new ServedModel(config, version, null, null, ModelState.UNAVAILABLE, reason,
                 java.util.Map.of());
     }
 
@@ -85,11 +94,18 @@ final class ServedModel implements Model {
 
     @Override
     public ModelState state() {
-        return state;
+        ModelState current = state;
+        if (current == ModelState.READY && scheduler != null && !scheduler.problem().isEmpty()) {
+            return ModelState.UNAVAILABLE;
+        }
+        return current;
     }
 
     /** Why the version is not ready; "" when it is. */
     String reason() {
+        if (state == ModelState.READY && scheduler != null) {
+            return scheduler.problem();
+        }
         return reason;
     }
 
@@ -178,9 +194,10 @@ final class ServedModel implements Model {
     }
 
     private void requireReady() {
-        if (state != ModelState.READY) {
+        String why = reason();
+        if (state != ModelState.READY || !why.isEmpty()) {
             throw TritonException.unavailable("Request for unknown model: '" + name() + "' version " + version
-                    + " is not at ready state" + (reason.isEmpty() ? "" : ": " + reason));
+                    + " is not at ready state" + (why.isEmpty() ? "" : ": " + why));
         }
     }
 

@@ -1,0 +1,131 @@
+package org.tritonosgi.grpc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tritonosgi.grpc.internal.TestClient.assertStatus;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tritonosgi.embedded.internal.EmbeddedInferenceServer;
+import org.tritonosgi.embedded.internal.Settings;
+import org.tritonosgi.grpc.internal.proto.ModelInferRequest;
+import org.tritonosgi.grpc.internal.proto.ModelInferResponse;
+import org.tritonosgi.grpc.internal.proto.ModelMetadataRequest;
+import org.tritonosgi.grpc.internal.proto.ModelReadyRequest;
+import org.tritonosgi.grpc.internal.proto.ModelStatisticsRequest;
+
+/**
+ * The embedded engine's scheduling features (issue 15) through the gRPC frontend and grpc-java stubs: an ensemble
+ * of two identity steps served like any model, and one whose composing model is missing.
+ */
+class GrpcEngineSchedulingTest {
+
+    static final String IDENTITY = """
+            name: "%s"
+            backend: "identity"
+            max_batch_size: 8
+            input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            """;
+
+    static final String ENSEMBLE = """
+            name: "%s"
+            platform: "ensemble"
+            max_batch_size: 8
+            input [ { name: "IN" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            output [ { name: "OUT" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            ensemble_scheduling { step [
+              { model_name: "second" input_map { key: "INPUT0" value: "MID" } output_map { key: "OUTPUT0" value: "OUT" } },
+              { model_name: "%s" input_map { key: "INPUT0" value: "IN" } output_map { key: "OUTPUT0" value: "MID" } }
+            ] }
+            """;
+
+    @TempDir
+    static Path repo;
+
+    private static EmbeddedInferenceServer engine;
+    private static GrpcServer server;
+    private static TestClient client;
+
+    static void model(String name, String config) {
+        try {
+            Files.createDirectories(repo.resolve(name).resolve("1"));
+            Files.writeString(repo.resolve(name).resolve("config.pbtxt"), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        model("first", IDENTITY.formatted("first"));
+        model("second", IDENTITY.formatted("second"));
+        model("pipe", ENSEMBLE.formatted("pipe", "first"));
+        model("broken", ENSEMBLE.formatted("broken", "absent"));
+        engine = new EmbeddedInferenceServer(Settings.of(List.of(repo)), "test");
+        server = new GrpcServer(engine, GrpcSettings.plain(new InetSocketAddress("127.0.0.1", 0)));
+        server.start();
+        client = new TestClient(server.localAddress().getPort());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        server.stop();
+        engine.deactivate();
+    }
+
+    static ByteString floats(float... values) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : values) {
+            raw.putFloat(value);
+        }
+        return ByteString.copyFrom(raw.flip());
+    }
+
+    static ModelInferRequest request(String model, ByteString data) {
+        return ModelInferRequest.newBuilder().setModelName(model)
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("IN").setDatatype("FP32")
+                        .addShape(1).addShape(2))
+                .addRawInputContents(data).build();
+    }
+
+    @Test
+    void anEnsembleIsServedLikeAnyModel() {
+        assertEquals("ensemble", client.blocking().modelMetadata(ModelMetadataRequest.newBuilder().setName("pipe")
+                .build()).getPlatform());
+        assertTrue(client.blocking().modelReady(ModelReadyRequest.newBuilder().setName("pipe").build()).getReady());
+
+        ModelInferResponse response = client.blocking().modelInfer(request("pipe", floats(3, 4)));
+        assertEquals("pipe", response.getModelName());
+        assertEquals(1, response.getOutputsCount(), "intermediate tensors never leave the engine");
+        assertEquals("OUT", response.getOutputs(0).getName());
+        assertEquals(List.of(1L, 2L), response.getOutputs(0).getShapeList());
+        assertEquals(floats(3, 4), response.getRawOutputContents(0));
+
+        var stats = client.blocking().modelStatistics(ModelStatisticsRequest.newBuilder().setName("second").build());
+        assertEquals(1, stats.getModelStats(0).getInferenceStats().getSuccess().getCount());
+    }
+
+    @Test
+    void anEnsembleWithAMissingComposingModelIsUnavailableNamingIt() {
+        assertFalse(client.blocking().modelReady(ModelReadyRequest.newBuilder().setName("broken").setVersion("1")
+                .build())
+                .getReady());
+        assertStatus(Status.Code.NOT_FOUND, () -> client.blocking().modelInfer(request("broken", floats(1, 2))),
+                "composing model 'absent'", "step 2");
+    }
+}

@@ -1,0 +1,94 @@
+package org.tritonosgi.http.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.tritonosgi.http.internal.HttpFixture.assertError;
+import static org.tritonosgi.http.internal.HttpFixture.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded engine's scheduling features (issue 15) through the HTTP frontend and a real client: an ensemble of
+ * two identity steps served like any model, and one whose composing model is missing.
+ */
+class HttpEngineSchedulingTest {
+
+    static final String IDENTITY = """
+            name: "%s"
+            backend: "identity"
+            max_batch_size: 8
+            input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            """;
+
+    static final String ENSEMBLE = """
+            name: "%s"
+            platform: "ensemble"
+            max_batch_size: 8
+            input [ { name: "IN" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            output [ { name: "OUT" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            ensemble_scheduling { step [
+              { model_name: "second" input_map { key: "INPUT0" value: "MID" } output_map { key: "OUTPUT0" value: "OUT" } },
+              { model_name: "%s" input_map { key: "INPUT0" value: "IN" } output_map { key: "OUTPUT0" value: "MID" } }
+            ] }
+            """;
+
+    @TempDir
+    static Path repo;
+
+    private static HttpFixture http;
+
+    @BeforeAll
+    static void start() {
+        HttpFixture.model(repo, "first", IDENTITY.formatted("first"));
+        HttpFixture.model(repo, "second", IDENTITY.formatted("second"));
+        HttpFixture.model(repo, "pipe", ENSEMBLE.formatted("pipe", "first"));
+        HttpFixture.model(repo, "broken", ENSEMBLE.formatted("broken", "absent"));
+        http = new HttpFixture(repo);
+    }
+
+    @AfterAll
+    static void stop() {
+        http.close();
+    }
+
+    @Test
+    void anEnsembleIsServedLikeAnyModel() throws Exception {
+        JsonNode metadata = json(http.get("/v2/models/pipe"));
+        assertEquals("ensemble", metadata.get("platform").asText());
+        assertEquals(200, http.get("/v2/models/pipe/ready").statusCode());
+
+        JsonNode response = json(http.post("/v2/models/pipe/infer", """
+                {"id": "e1", "inputs": [{"name": "IN", "datatype": "FP32", "shape": [1, 2], "data": [1.5, -2]}]}
+                """));
+        assertEquals("pipe", response.get("model_name").asText());
+        assertEquals("e1", response.get("id").asText());
+        JsonNode out = response.get("outputs").get(0);
+        assertEquals("OUT", out.get("name").asText());
+        assertEquals("[1.5,-2.0]", out.get("data").toString());
+        assertEquals(1, response.get("outputs").size(), "intermediate tensors never leave the engine");
+
+        JsonNode stats = json(http.get("/v2/models/first/stats")).get("model_stats").get(0);
+        assertEquals(1, stats.get("inference_stats").get("success").get("count").asLong());
+    }
+
+    @Test
+    void anEnsembleWithAMissingComposingModelIsUnavailableNamingIt() throws Exception {
+        assertNotEquals(200, http.get("/v2/models/broken/ready").statusCode());
+        assertError(http.post("/v2/models/broken/infer", """
+                {"inputs": [{"name": "IN", "datatype": "FP32", "shape": [1, 2], "data": [1, 2]}]}
+                """), 404, "composing model 'absent'", "step 2");
+        JsonNode index = json(http.post("/v2/repository/index", "{}"));
+        for (JsonNode row : index) {
+            if (row.get("name").asText().equals("broken")) {
+                assertEquals("UNAVAILABLE", row.get("state").asText());
+                assertEquals(true, row.get("reason").asText().contains("composing model 'absent'"));
+            }
+        }
+    }
+}
