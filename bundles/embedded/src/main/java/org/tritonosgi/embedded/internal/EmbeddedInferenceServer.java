@@ -154,6 +154,29 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
         }
     }
 
+    /**
+     * A backend another bundle registered: models that name it load now.
+     *
+     * @param name the service's {@value org.tritonosgi.api.backend.ModelBackend#BACKEND_PROPERTY} property
+     */
+    public void addBackend(String name, org.tritonosgi.api.backend.ModelBackend backend) {
+        String refused = backends.add(name, backend);
+        if (!refused.isEmpty()) {
+            LOG.warn("Triton embedded engine '{}': {}", settings.serverId(), refused);
+            return;
+        }
+        LOG.info("Triton embedded engine '{}': backend '{}' added", settings.serverId(), name);
+        registry.backendChanged(name, true);
+    }
+
+    /** A backend's service went away: models that use it become UNAVAILABLE with a reason naming it. */
+    public void removeBackend(String name, org.tritonosgi.api.backend.ModelBackend backend) {
+        if (backends.remove(name, backend)) {
+            LOG.info("Triton embedded engine '{}': backend '{}' removed", settings.serverId(), name);
+            registry.backendChanged(name, false);
+        }
+    }
+
     /** OrtValues not yet closed; 0 whenever no ONNX Runtime run is in progress. */
     long liveOrtValues() {
         return backends.liveOrtValues();

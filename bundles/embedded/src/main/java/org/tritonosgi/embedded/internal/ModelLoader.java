@@ -43,7 +43,7 @@ final class ModelLoader {
      */
     ModelEntry load(String name, Path dir, ModelConfig.Builder override) {
         String fingerprint = fingerprint(dir);
-        ModelConfig config;
+        ModelConfig config = null;
         BackendFactory factory = null;
         EnsembleGraph graph = null;
         List<Long> versions;
@@ -67,7 +67,7 @@ final class ModelLoader {
         } catch (TritonException e) {
             LOG.warn("Triton embedded engine '{}': model '{}' is unavailable: {}", settings.serverId(), name,
                     e.getMessage());
-            return ModelEntry.failed(name, dir, fingerprint, e.getMessage());
+            return ModelEntry.failed(name, dir, fingerprint, e.getMessage(), config == null ? "" : config.getBackend());
         }
         Map<String, List<String>> labels;
         try {

@@ -245,6 +245,39 @@ final class ModelRegistry {
         }
     }
 
+    /**
+     * A backend from another bundle came or went: models naming it that are loaded (or failed to load) are loaded
+     * again when it comes; when it goes, their versions are retired with a reason naming it. Unloaded models stay
+     * unloaded.
+     */
+    void backendChanged(String backend, boolean available) {
+        try {
+            changes.execute(() -> backendChangedNow(backend, available));
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the engine is stopping; its models are retired anyway
+        }
+    }
+
+    private void backendChangedNow(String backend, boolean available) {
+        {
+            for (ModelEntry entry : List.copyOf(entries.values())) {
+                if (entry.unloaded() || entry.dir() == null || !entry.backend().equals(backend)) {
+                    continue;
+                }
+                if (available) {
+                    LOG.info("Triton embedded engine '{}': backend '{}' is available; loading model '{}'",
+                            settings.serverId(), backend, entry.name());
+                    replace(entry.name(), loader.load(entry.name(), entry.dir(), null));
+                } else {
+                    LOG.warn("Triton embedded engine '{}': backend '{}' is gone; model '{}' is unavailable",
+                            settings.serverId(), backend, entry.name());
+                    retire(entry, "backend '" + backend + "' is no longer available (the bundle providing it"
+                            + " stopped or unregistered it)");
+                }
+            }
+        }
+    }
+
     private static String problem(ModelEntry entry) {
         if (!entry.problem().isEmpty()) {
             return entry.problem();
