@@ -116,6 +116,7 @@ final class ModelLoader {
             for (int i = 0; i < count; i++) {
                 instances.add(factory.create(config, versionDir));
             }
+            Warmup.run(config, versionDir.getParent(), instances);
             return ServedModel.ready(config, version, instances, execution, labels);
         } catch (TritonException e) {
             instances.forEach(Backend::close);

@@ -26,6 +26,7 @@ import org.tritonosgi.grpc.internal.proto.ModelInferResponse;
 import org.tritonosgi.grpc.internal.proto.ModelMetadataRequest;
 import org.tritonosgi.grpc.internal.proto.ModelReadyRequest;
 import org.tritonosgi.grpc.internal.proto.ModelStatisticsRequest;
+import org.tritonosgi.grpc.internal.proto.RepositoryIndexRequest;
 
 /**
  * The embedded engine's scheduling features (issue 15) through the gRPC frontend and grpc-java stubs: an ensemble
@@ -53,6 +54,16 @@ class GrpcEngineSchedulingTest {
             ] }
             """;
 
+    static final String WARM = """
+            name: "%s"
+            backend: "identity"
+            max_batch_size: 8
+            input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            model_warmup [ { name: "w" batch_size: 2
+              inputs { key: "INPUT0" value: { data_type: TYPE_FP32 dims: [ %d ] zero_data: true } } } ]
+            """;
+
     @TempDir
     static Path repo;
 
@@ -75,6 +86,8 @@ class GrpcEngineSchedulingTest {
         model("second", IDENTITY.formatted("second"));
         model("pipe", ENSEMBLE.formatted("pipe", "first"));
         model("broken", ENSEMBLE.formatted("broken", "absent"));
+        model("warm", WARM.formatted("warm", 2));
+        model("cold", WARM.formatted("cold", 3));
         engine = new EmbeddedInferenceServer(Settings.of(List.of(repo)), "test");
         server = new GrpcServer(engine, GrpcSettings.plain(new InetSocketAddress("127.0.0.1", 0)));
         server.start();
@@ -127,5 +140,17 @@ class GrpcEngineSchedulingTest {
                 .getReady());
         assertStatus(Status.Code.NOT_FOUND, () -> client.blocking().modelInfer(request("broken", floats(1, 2))),
                 "composing model 'absent'", "step 2");
+    }
+
+    @Test
+    void aModelIsReadyAfterItsWarmupAndUnavailableWithTheReasonWhenItFails() {
+        assertTrue(client.blocking().modelReady(ModelReadyRequest.newBuilder().setName("warm").build()).getReady());
+        assertFalse(client.blocking().modelReady(ModelReadyRequest.newBuilder().setName("cold").setVersion("1")
+                .build()).getReady());
+        var cold = client.blocking().repositoryIndex(RepositoryIndexRequest.newBuilder().build()).getModelsList()
+                .stream().filter(m -> m.getName().equals("cold")).findFirst().orElseThrow();
+        assertEquals("UNAVAILABLE", cold.getState());
+        assertEquals("model 'cold' warmup 'w' failed: [request id: warmup] unexpected shape for input 'INPUT0' for"
+                + " model 'cold'. Expected [-1,2], got [2,3]", cold.getReason());
     }
 }

@@ -38,6 +38,16 @@ class HttpEngineSchedulingTest {
             ] }
             """;
 
+    static final String WARM = """
+            name: "%s"
+            backend: "identity"
+            max_batch_size: 8
+            input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            model_warmup [ { name: "w" batch_size: 2
+              inputs { key: "INPUT0" value: { data_type: TYPE_FP32 dims: [ %d ] zero_data: true } } } ]
+            """;
+
     @TempDir
     static Path repo;
 
@@ -49,6 +59,8 @@ class HttpEngineSchedulingTest {
         HttpFixture.model(repo, "second", IDENTITY.formatted("second"));
         HttpFixture.model(repo, "pipe", ENSEMBLE.formatted("pipe", "first"));
         HttpFixture.model(repo, "broken", ENSEMBLE.formatted("broken", "absent"));
+        HttpFixture.model(repo, "warm", WARM.formatted("warm", 2));
+        HttpFixture.model(repo, "cold", WARM.formatted("cold", 3));
         http = new HttpFixture(repo);
     }
 
@@ -90,5 +102,21 @@ class HttpEngineSchedulingTest {
                 assertEquals(true, row.get("reason").asText().contains("composing model 'absent'"));
             }
         }
+    }
+
+    @Test
+    void aModelIsReadyAfterItsWarmupAndUnavailableWithTheReasonWhenItFails() throws Exception {
+        assertEquals(200, http.get("/v2/models/warm/ready").statusCode());
+        assertNotEquals(200, http.get("/v2/models/cold/versions/1/ready").statusCode());
+        JsonNode index = json(http.post("/v2/repository/index", "{}"));
+        String reason = "";
+        for (JsonNode row : index) {
+            if (row.get("name").asText().equals("cold")) {
+                assertEquals("UNAVAILABLE", row.get("state").asText());
+                reason = row.get("reason").asText();
+            }
+        }
+        assertEquals("model 'cold' warmup 'w' failed: [request id: warmup] unexpected shape for input 'INPUT0' for"
+                + " model 'cold'. Expected [-1,2], got [2,3]", reason);
     }
 }
