@@ -43,6 +43,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     private final ScheduledThreadPoolExecutor timer;
     private final Backends backends;
     private final ModelRegistry registry;
+    private final ResponseCache responseCache;
     private final AtomicReference<LogSettings> logSettings =
             new AtomicReference<>(new LogSettings("", true, true, true, 0, "default"));
     private final Object inFlightLock = new Object();
@@ -69,6 +70,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
         this.timer = new ScheduledThreadPoolExecutor(1, threads("timer"));
         this.timer.setRemoveOnCancelPolicy(true);
         this.backends = new Backends(settings);
+        this.responseCache = new ResponseCache(settings.responseCacheSize());
         this.registry = new ModelRegistry(settings, new ModelLoader(settings, backends, this));
         registry.start(timer);
         long ready = index(true).size();
@@ -95,6 +97,11 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     @Override
     public ScheduledExecutorService timer() {
         return timer;
+    }
+
+    @Override
+    public ResponseCache responseCache() {
+        return responseCache;
     }
 
     @Override

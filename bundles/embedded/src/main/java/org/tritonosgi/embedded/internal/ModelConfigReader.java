@@ -98,6 +98,10 @@ final class ModelConfigReader {
             }
             config.setBackend(backend);
         }
+        if (config.getResponseCache().getEnable() && config.getModelTransactionPolicy().getDecoupled()) {
+            throw TritonException.invalidArg("model '" + modelName + "' enables response_cache, which decoupled"
+                    + " models cannot use");
+        }
         if (config.getMaxBatchSize() < 0) {
             throw TritonException.invalidArg("model configuration of '" + modelName
                     + "' has a negative max_batch_size " + config.getMaxBatchSize());

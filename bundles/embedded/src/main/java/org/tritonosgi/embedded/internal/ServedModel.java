@@ -2,6 +2,7 @@ package org.tritonosgi.embedded.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -15,6 +16,7 @@ import org.tritonosgi.api.ModelState;
 import org.tritonosgi.api.ModelStatistics;
 import org.tritonosgi.api.RequestedOutput;
 import org.tritonosgi.api.ResponseListener;
+import org.tritonosgi.api.Tensor;
 import org.tritonosgi.api.TensorMetadata;
 import org.tritonosgi.api.TritonException;
 import org.tritonosgi.api.config.ModelConfig;
@@ -33,6 +35,11 @@ final class ServedModel implements Model {
 
         /** The engine's model lookup, for ensembles' composing models (version <= 0: newest ready). */
         Model model(String name, long version);
+
+        /** The engine's response cache, or null when it has none. */
+        default ResponseCache responseCache() {
+            return null;
+        }
 
         /** Counts a request in, or refuses it with UNAVAILABLE when the server is exiting. */
         void begin();
@@ -184,8 +191,62 @@ final class ServedModel implements Model {
             listener.onError(e);
             return;
         }
-        scheduler.submit(new Job(name(), version, request, batchSize, listener, classifier,
+        ResponseListener target = listener;
+        ResponseCache cache = execution.responseCache();
+        if (cache != null && cache.enabled() && config.getResponseCache().getEnable()) {
+            target = cached(cache, request, listener, received);
+            if (target == null) {
+                return;
+            }
+        }
+        scheduler.submit(new Job(name(), version, request, batchSize, target, classifier,
                 () -> listener.isCancelled() || cancellable != null && cancellable.isCancelled(), execution::end));
+    }
+
+    /**
+     * Answers a request from the cache (null: answered), or the listener that puts the response in on its way.
+     */
+    private ResponseListener cached(ResponseCache cache, InferenceRequest request, ResponseListener listener,
+            long received) {
+        long lookupStart = System.nanoTime();
+        ResponseCache.Key key = ResponseCache.key(name(), version, request);
+        List<Tensor> hit = cache.get(key);
+        if (hit != null) {
+            long end = System.nanoTime();
+            stats.cacheHit(end - lookupStart, end - received);
+            try {
+                listener.onResponse(new InferenceResponse(request.id(), name(), version, hit, Map.of(), true, null));
+                listener.onComplete();
+            } finally {
+                execution.end();
+            }
+            return null;
+        }
+        long lookup = System.nanoTime() - lookupStart;
+        return new ResponseListener() {
+            @Override
+            public void onResponse(InferenceResponse response) {
+                long insertStart = System.nanoTime();
+                cache.put(key, response.outputs());
+                stats.cacheMiss(lookup + System.nanoTime() - insertStart);
+                listener.onResponse(response);
+            }
+
+            @Override
+            public void onComplete() {
+                listener.onComplete();
+            }
+
+            @Override
+            public void onError(TritonException error) {
+                listener.onError(error);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return listener.isCancelled();
+            }
+        };
     }
 
     private DataType outputType(String output) {

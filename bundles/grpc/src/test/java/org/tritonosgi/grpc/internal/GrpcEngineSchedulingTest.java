@@ -64,6 +64,15 @@ class GrpcEngineSchedulingTest {
               inputs { key: "INPUT0" value: { data_type: TYPE_FP32 dims: [ %d ] zero_data: true } } } ]
             """;
 
+    static final String MEMO = """
+            name: "memo"
+            backend: "identity"
+            max_batch_size: 8
+            response_cache { enable: true }
+            input [ { name: "IN" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            output [ { name: "OUT" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            """;
+
     @TempDir
     static Path repo;
 
@@ -88,7 +97,8 @@ class GrpcEngineSchedulingTest {
         model("broken", ENSEMBLE.formatted("broken", "absent"));
         model("warm", WARM.formatted("warm", 2));
         model("cold", WARM.formatted("cold", 3));
-        engine = new EmbeddedInferenceServer(Settings.of(List.of(repo)), "test");
+        model("memo", MEMO);
+        engine = new EmbeddedInferenceServer(Settings.of(List.of(repo)).withResponseCacheSize(1 << 20), "test");
         server = new GrpcServer(engine, GrpcSettings.plain(new InetSocketAddress("127.0.0.1", 0)));
         server.start();
         client = new TestClient(server.localAddress().getPort());
@@ -152,5 +162,18 @@ class GrpcEngineSchedulingTest {
         assertEquals("UNAVAILABLE", cold.getState());
         assertEquals("model 'cold' warmup 'w' failed: [request id: warmup] unexpected shape for input 'INPUT0' for"
                 + " model 'cold'. Expected [-1,2], got [2,3]", cold.getReason());
+    }
+
+    @Test
+    void aRepeatedRequestIsAnsweredFromTheResponseCache() {
+        for (int i = 0; i < 2; i++) {
+            ModelInferResponse response = client.blocking().modelInfer(request("memo", floats(5, 6)));
+            assertEquals(floats(5, 6), response.getRawOutputContents(0));
+        }
+        var stats = client.blocking().modelStatistics(ModelStatisticsRequest.newBuilder().setName("memo").build())
+                .getModelStats(0);
+        assertEquals(1, stats.getInferenceStats().getCacheHit().getCount());
+        assertEquals(1, stats.getInferenceStats().getCacheMiss().getCount());
+        assertEquals(1, stats.getInferenceCount());
     }
 }

@@ -7,10 +7,13 @@ import static org.tritonosgi.http.internal.HttpFixture.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tritonosgi.embedded.internal.Settings;
 
 /**
  * The embedded engine's scheduling features (issue 15) through the HTTP frontend and a real client: an ensemble of
@@ -48,6 +51,15 @@ class HttpEngineSchedulingTest {
               inputs { key: "INPUT0" value: { data_type: TYPE_FP32 dims: [ %d ] zero_data: true } } } ]
             """;
 
+    static final String MEMO = """
+            name: "memo"
+            backend: "identity"
+            max_batch_size: 8
+            response_cache { enable: true }
+            input [ { name: "IN" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            output [ { name: "OUT" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            """;
+
     @TempDir
     static Path repo;
 
@@ -61,7 +73,9 @@ class HttpEngineSchedulingTest {
         HttpFixture.model(repo, "broken", ENSEMBLE.formatted("broken", "absent"));
         HttpFixture.model(repo, "warm", WARM.formatted("warm", 2));
         HttpFixture.model(repo, "cold", WARM.formatted("cold", 3));
-        http = new HttpFixture(repo);
+        HttpFixture.model(repo, "memo", MEMO);
+        http = new HttpFixture(Settings.of(List.of(repo)).withExitTimeout(Duration.ofSeconds(5))
+                .withResponseCacheSize(1 << 20), settings -> settings);
     }
 
     @AfterAll
@@ -118,5 +132,21 @@ class HttpEngineSchedulingTest {
         }
         assertEquals("model 'cold' warmup 'w' failed: [request id: warmup] unexpected shape for input 'INPUT0' for"
                 + " model 'cold'. Expected [-1,2], got [2,3]", reason);
+    }
+
+    @Test
+    void aRepeatedRequestIsAnsweredFromTheResponseCache() throws Exception {
+        String request = """
+                {"inputs": [{"name": "IN", "datatype": "FP32", "shape": [1, 2], "data": [7, 8]}]}
+                """;
+        for (int i = 0; i < 2; i++) {
+            JsonNode response = json(http.post("/v2/models/memo/infer", request));
+            assertEquals("[7.0,8.0]", response.get("outputs").get(0).get("data").toString());
+        }
+        JsonNode stats = json(http.get("/v2/models/memo/stats")).get("model_stats").get(0);
+        assertEquals(1, stats.get("inference_stats").get("cache_hit").get("count").asLong());
+        assertEquals(1, stats.get("inference_stats").get("cache_miss").get("count").asLong());
+        assertEquals(2, stats.get("inference_stats").get("success").get("count").asLong());
+        assertEquals(1, stats.get("inference_count").asLong());
     }
 }
