@@ -209,7 +209,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     public ServerMetadata metadata() {
         return new ServerMetadata(settings.serverId(), version,
                 List.of("model_repository", "model_repository(unload_dependents)", "model_configuration",
-                        "statistics"));
+                        "statistics", "sequence"));
     }
 
     @Override

@@ -98,11 +98,6 @@ final class ModelConfigReader {
             }
             config.setBackend(backend);
         }
-        if (config.hasSequenceBatching()) {
-            // served without it, a stateful model would answer every request as a new sequence: wrong answers
-            throw new TritonException(TritonException.Code.UNSUPPORTED, "model '" + modelName + "' uses"
-                    + " sequence_batching, which the embedded engine does not support yet");
-        }
         if (config.getResponseCache().getEnable() && config.getModelTransactionPolicy().getDecoupled()) {
             throw TritonException.invalidArg("model '" + modelName + "' enables response_cache, which decoupled"
                     + " models cannot use");

@@ -113,8 +113,10 @@ final class ModelLoader {
         int count = config.getInstanceGroupList().stream().mapToInt(ModelInstanceGroup::getCount).sum();
         List<Backend> instances = new ArrayList<>(count);
         try {
+            // a sequence model's backend also sees its control and state inputs and its state outputs
+            ModelConfig backendView = config.hasSequenceBatching() ? SequenceBatcher.backendView(config) : config;
             for (int i = 0; i < count; i++) {
-                instances.add(factory.create(config, versionDir));
+                instances.add(factory.create(backendView, versionDir));
             }
             Warmup.run(config, versionDir.getParent(), instances);
             return ServedModel.ready(config, version, instances, execution, labels);

@@ -74,8 +74,12 @@ final class ServedModel implements Model {
      */
     static ServedModel ready(ModelConfig config, long version, List<Backend> instances, Execution execution,
             java.util.Map<String, List<String>> labels) {
-        return new ServedModel(config, version, stats -> JobRunner.of(new Scheduler(config, instances,
-                execution.executor(), execution.timer(), stats)), execution, ModelState.READY, "", labels);
+        return new ServedModel(config, version, stats -> {
+            JobRunner scheduler = JobRunner.of(new Scheduler(config, instances, execution.executor(),
+                    execution.timer(), stats));
+            return config.hasSequenceBatching() ? new SequenceBatcher(config, scheduler, execution.timer())
+                    : scheduler;
+        }, execution, ModelState.READY, "", labels);
     }
 
     /** An ensemble version, served by its composing models; ready while each of them is. */

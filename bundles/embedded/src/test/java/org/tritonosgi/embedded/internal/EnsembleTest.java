@@ -310,19 +310,4 @@ class EnsembleTest {
             assertEquals("one", first.output("ECHOED").strings()[0]);
         }
     }
-
-    @Test
-    void aSequenceBatchingModelIsRefusedAtLoadRatherThanServedStateless() {
-        TestRepository.model(repo, "stateful", """
-                backend: "identity"
-                max_batch_size: 8
-                sequence_batching { max_sequence_idle_microseconds: 5000000 }
-                input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
-                output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
-                """, 1);
-        server = TestRepository.start(repo);
-        assertEquals("model 'stateful' uses sequence_batching, which the embedded engine does not support yet",
-                reason("stateful"));
-        assertFalse(server.metadata().extensions().contains("sequence"));
-    }
 }

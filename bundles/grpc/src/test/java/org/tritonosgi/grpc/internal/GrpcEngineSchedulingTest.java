@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tritonosgi.embedded.internal.EmbeddedInferenceServer;
 import org.tritonosgi.embedded.internal.Settings;
+import org.tritonosgi.grpc.internal.proto.InferParameter;
 import org.tritonosgi.grpc.internal.proto.ModelInferRequest;
 import org.tritonosgi.grpc.internal.proto.ModelInferResponse;
 import org.tritonosgi.grpc.internal.proto.ModelMetadataRequest;
@@ -73,6 +74,22 @@ class GrpcEngineSchedulingTest {
             output [ { name: "OUT" data_type: TYPE_FP32 dims: [ 2 ] } ]
             """;
 
+    /** OUTPUT = INPUT + STATE_IN, STATE_OUT = OUTPUT (FP32 [batch, 1]), written by the embedded engine's test ONNX writer. */
+    static final String ACCUMULATOR_ONNX = "CAgSEHRyaXRvbm9zZ2ktdGVzdHM6uQEKHgoFSU5QVVQKCFNUQVRFX0lOEgZPVVRQVVQiA0FkZAodCgZPVVRQVVQSCVNUQVRFX09VVCIISWRlbnRpdHkSBHRlc3RaGQoFSU5QVVQSEAoOCAES"
+            + "CgoEEgJkMAoCCAFaHAoIU1RBVEVfSU4SEAoOCAESCgoEEgJkMAoCCAFiGgoGT1VUUFVUEhAKDggBEgoKBBICZDAKAggBYh0KCVNUQVRFX09VVBIQCg4IARIKCgQSAmQwCgIIAUIECgAQEQ==";
+
+    static final String ACCUMULATOR = """
+            name: "acc"
+            backend: "onnxruntime"
+            max_batch_size: 8
+            sequence_batching {
+              state [ { input_name: "STATE_IN" output_name: "STATE_OUT" data_type: TYPE_FP32 dims: [ 1 ]
+                        initial_state [ { name: "zeros" data_type: TYPE_FP32 dims: [ 1 ] zero_data: true } ] } ]
+            }
+            input [ { name: "INPUT" data_type: TYPE_FP32 dims: [ 1 ] } ]
+            output [ { name: "OUTPUT" data_type: TYPE_FP32 dims: [ 1 ] } ]
+            """;
+
     @TempDir
     static Path repo;
 
@@ -98,6 +115,14 @@ class GrpcEngineSchedulingTest {
         model("warm", WARM.formatted("warm", 2));
         model("cold", WARM.formatted("cold", 3));
         model("memo", MEMO);
+        model("acc", ACCUMULATOR);
+        try {
+            java.nio.file.Files.write(repo.resolve("acc/1/model.onnx"), java.util.Base64.getDecoder()
+                    .decode(ACCUMULATOR_ONNX));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+
         engine = new EmbeddedInferenceServer(Settings.of(List.of(repo)).withResponseCacheSize(1 << 20), "test");
         server = new GrpcServer(engine, GrpcSettings.plain(new InetSocketAddress("127.0.0.1", 0)));
         server.start();
@@ -175,5 +200,27 @@ class GrpcEngineSchedulingTest {
         assertEquals(1, stats.getInferenceStats().getCacheHit().getCount());
         assertEquals(1, stats.getInferenceStats().getCacheMiss().getCount());
         assertEquals(1, stats.getInferenceCount());
+    }
+
+    static ModelInferRequest step(long id, boolean start, boolean end, float value) {
+        return ModelInferRequest.newBuilder().setModelName("acc")
+                .putParameters("sequence_id", InferParameter.newBuilder().setUint64Param(id).build())
+                .putParameters("sequence_start", InferParameter.newBuilder().setBoolParam(start).build())
+                .putParameters("sequence_end", InferParameter.newBuilder().setBoolParam(end).build())
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("INPUT").setDatatype("FP32")
+                        .addShape(1).addShape(1))
+                .addRawInputContents(floats(value)).build();
+    }
+
+    @Test
+    void aSequenceKeepsItsStateAcrossRequestsAndAMissingStartIsInvalidArgument() {
+        float[] expected = {1, 3, 6};
+        for (int i = 0; i < 3; i++) {
+            ModelInferResponse response = client.blocking().modelInfer(step(1234, i == 0, i == 2, i + 1));
+            assertEquals(floats(expected[i]), response.getRawOutputContents(0));
+            assertEquals(1, response.getOutputsCount(), "the state output stays in the engine");
+        }
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking().modelInfer(step(1234, false, false, 1)),
+                "inference request for sequence 1234 to model 'acc' must specify the START flag");
     }
 }

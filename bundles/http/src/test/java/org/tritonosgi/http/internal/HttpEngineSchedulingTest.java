@@ -60,6 +60,22 @@ class HttpEngineSchedulingTest {
             output [ { name: "OUT" data_type: TYPE_FP32 dims: [ 2 ] } ]
             """;
 
+    /** OUTPUT = INPUT + STATE_IN, STATE_OUT = OUTPUT (FP32 [batch, 1]), written by the embedded engine's test ONNX writer. */
+    static final String ACCUMULATOR_ONNX = "CAgSEHRyaXRvbm9zZ2ktdGVzdHM6uQEKHgoFSU5QVVQKCFNUQVRFX0lOEgZPVVRQVVQiA0FkZAodCgZPVVRQVVQSCVNUQVRFX09VVCIISWRlbnRpdHkSBHRlc3RaGQoFSU5QVVQSEAoOCAES"
+            + "CgoEEgJkMAoCCAFaHAoIU1RBVEVfSU4SEAoOCAESCgoEEgJkMAoCCAFiGgoGT1VUUFVUEhAKDggBEgoKBBICZDAKAggBYh0KCVNUQVRFX09VVBIQCg4IARIKCgQSAmQwCgIIAUIECgAQEQ==";
+
+    static final String ACCUMULATOR = """
+            name: "acc"
+            backend: "onnxruntime"
+            max_batch_size: 8
+            sequence_batching {
+              state [ { input_name: "STATE_IN" output_name: "STATE_OUT" data_type: TYPE_FP32 dims: [ 1 ]
+                        initial_state [ { name: "zeros" data_type: TYPE_FP32 dims: [ 1 ] zero_data: true } ] } ]
+            }
+            input [ { name: "INPUT" data_type: TYPE_FP32 dims: [ 1 ] } ]
+            output [ { name: "OUTPUT" data_type: TYPE_FP32 dims: [ 1 ] } ]
+            """;
+
     @TempDir
     static Path repo;
 
@@ -74,6 +90,14 @@ class HttpEngineSchedulingTest {
         HttpFixture.model(repo, "warm", WARM.formatted("warm", 2));
         HttpFixture.model(repo, "cold", WARM.formatted("cold", 3));
         HttpFixture.model(repo, "memo", MEMO);
+        HttpFixture.model(repo, "acc", ACCUMULATOR);
+        try {
+            java.nio.file.Files.write(repo.resolve("acc/1/model.onnx"), java.util.Base64.getDecoder()
+                    .decode(ACCUMULATOR_ONNX));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+
         http = new HttpFixture(Settings.of(List.of(repo)).withExitTimeout(Duration.ofSeconds(5))
                 .withResponseCacheSize(1 << 20), settings -> settings);
     }
@@ -148,5 +172,27 @@ class HttpEngineSchedulingTest {
         assertEquals(1, stats.get("inference_stats").get("cache_miss").get("count").asLong());
         assertEquals(2, stats.get("inference_stats").get("success").get("count").asLong());
         assertEquals(1, stats.get("inference_count").asLong());
+    }
+
+    private static String step(String id, boolean start, boolean end, float value) {
+        return "{\"parameters\": {\"sequence_id\": " + id + ", \"sequence_start\": " + start
+                + ", \"sequence_end\": " + end + "}, \"inputs\": [{\"name\": \"INPUT\", \"datatype\": \"FP32\","
+                + " \"shape\": [1, 1], \"data\": [" + value + "]}]}";
+    }
+
+    @Test
+    void aSequenceKeepsItsStateAcrossRequestsAndAMissingStartIs400() throws Exception {
+        assertEquals(true, json(http.get("/v2")).get("extensions").toString().contains("\"sequence\""));
+        float[] expected = {2, 5, 9};
+        for (int i = 0; i < 3; i++) {
+            JsonNode response = json(http.post("/v2/models/acc/infer", step("\"client-3\"", i == 0, i == 2, i + 2)));
+            assertEquals("[" + expected[i] + "]", response.get("outputs").get(0).get("data").toString());
+            assertEquals(1, response.get("outputs").size(), "the state output stays in the engine");
+        }
+        assertError(http.post("/v2/models/acc/infer", step("\"client-3\"", false, false, 1)), 400,
+                "inference request for sequence client-3 to model 'acc' must specify the START flag");
+        assertError(http.post("/v2/models/acc/infer", """
+                {"inputs": [{"name": "INPUT", "datatype": "FP32", "shape": [1, 1], "data": [1]}]}
+                """), 400, "must specify a non-zero or non-empty correlation ID");
     }
 }
