@@ -156,31 +156,39 @@ final class SequenceBatcher implements JobRunner {
         }
     }
 
-    /** Sends the sequence's next job to the scheduler; called with the lock held. */
-    private void run(Sequence sequence, Job job) {
-        InferenceRequest original = job.request;
+    /**
+     * The request the backend gets: the client's inputs, the control inputs, and the state inputs (from
+     * {@code state} by state input name, zeros where it has none).
+     */
+    static InferenceRequest backendRequest(ModelConfig config, InferenceRequest original, long batchSize,
+            Map<String, Tensor> state) {
         InferenceRequest.Builder request = InferenceRequest.builder().id(original.id()).trace(original.trace())
                 .priority(original.priority()).timeoutMicros(original.timeoutMicros())
                 .sequence(original.sequenceId(), original.sequenceStart(), original.sequenceEnd());
         original.inputs().forEach(request::input);
         original.parameters().forEach(request::parameter);
-        long batch = config.getMaxBatchSize() > 0 ? job.batchSize : 0;
+        long batch = config.getMaxBatchSize() > 0 ? batchSize : 0;
         for (ModelSequenceBatching.ControlInput control : config.getSequenceBatching().getControlInputList()) {
-            request.input(control(control, original, batch));
+            request.input(control(config, control, original, batch));
         }
-        if (original.sequenceStart()) {
-            sequence.state.clear();
-        }
-        for (ModelSequenceBatching.State state : config.getSequenceBatching().getStateList()) {
-            Tensor current = sequence.state.get(state.getInputName());
-            request.input(current != null ? current : zeros(state, batch));
+        for (ModelSequenceBatching.State declared : config.getSequenceBatching().getStateList()) {
+            Tensor current = state.get(declared.getInputName());
+            request.input(current != null ? current : zeros(declared, batch));
         }
         if (!original.outputs().isEmpty()) {
             original.outputs().forEach(output -> request.output(RequestedOutput.of(output.name())));
-            config.getSequenceBatching().getStateList().forEach(state ->
-                    request.output(RequestedOutput.of(state.getOutputName())));
+            config.getSequenceBatching().getStateList().forEach(declared ->
+                    request.output(RequestedOutput.of(declared.getOutputName())));
         }
-        InferenceRequest inner = request.build();
+        return request.build();
+    }
+
+    /** Sends the sequence's next job to the scheduler; called with the lock held. */
+    private void run(Sequence sequence, Job job) {
+        if (job.request.sequenceStart()) {
+            sequence.state.clear();
+        }
+        InferenceRequest inner = backendRequest(config, job.request, job.batchSize, sequence.state);
         scheduler.submit(new Job(config.getName(), 0, inner, job.batchSize, new ResponseListener() {
             @Override
             public void onResponse(InferenceResponse response) {
@@ -263,7 +271,8 @@ final class SequenceBatcher implements JobRunner {
         return new Tensor(state.getInputName(), type, shape, data);
     }
 
-    private Tensor control(ModelSequenceBatching.ControlInput input, InferenceRequest request, long batch) {
+    private static Tensor control(ModelConfig config, ModelSequenceBatching.ControlInput input,
+            InferenceRequest request, long batch) {
         ModelSequenceBatching.Control control = input.getControl(0);
         long[] shape = shape(batch, List.of(1L));
         int count = (int) Math.max(1, batch);

@@ -43,6 +43,13 @@ final class Warmup {
             } catch (TritonException e) {
                 throw TritonException.invalidArg(where + " failed: " + e.getMessage());
             }
+            if (config.hasSequenceBatching()) {
+                // a one-request sequence (START and END), with the control and initial state inputs
+                InferenceRequest.Builder sequence = InferenceRequest.builder().id(request.id());
+                request.inputs().forEach(sequence::input);
+                request = SequenceBatcher.backendRequest(config, sequence.sequence(1L, true, true).build(),
+                        Math.max(1, warmup.getBatchSize()), Map.of());
+            }
             int count = Math.max(1, warmup.getCount());
             for (Backend instance : instances) {
                 for (int i = 0; i < count; i++) {

@@ -197,4 +197,17 @@ class SequenceBatchingTest {
         assertEquals(77L, first.input("CORRID").data().getLong());
         assertEquals(List.of(1L), java.util.Arrays.stream(first.input("START").shape()).boxed().toList());
     }
+
+    @Test
+    void aSequenceModelWarmsUpAsAOneRequestSequenceWithItsInitialState() throws Exception {
+        OnnxModels.write(repo, "acc", accumulator(), ACCUMULATOR.formatted("oldest { }").replace(
+                "input [", """
+                model_warmup [ { name: "w" batch_size: 1
+                  inputs { key: "INPUT" value: { data_type: TYPE_FP32 dims: [ 1 ] zero_data: true } } } ]
+                input ["""), 1);
+        server = TestRepository.start(repo);
+        assertEquals(org.tritonosgi.api.ModelState.READY, server.index(false).get(0).state(),
+                server.index(false).get(0).reason());
+        assertEquals(4f, value(send(step(8L, true, true, 4))), "warmup left no state behind");
+    }
 }
