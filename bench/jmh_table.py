@@ -25,6 +25,8 @@ PAIRS = [
     ("encodeResponse", "buildResponse", "gRPC our ModelInferResponse encode + serialize vs hand-built + serialize"),
     ("buildRequest", None, "gRPC client: build + serialize a ModelInferRequest"),
     ("parseResponse", None, "gRPC client: parse a ModelInferResponse"),
+    ("ensembleOfOneHop", "directModel", "embedded: an ensemble of one step vs that identity model called directly"),
+    ("cacheHit", "cacheMiss", "embedded: response cache hit vs miss (lookup, run, copy in), identity model"),
 ]
 
 

@@ -59,4 +59,9 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Default max batch size",
             description = "max_batch_size given to auto-completed models whose first dimension is variable.")
     int default_max_batch_size() default 4;
+
+    @AttributeDefinition(name = "Response cache size (bytes)",
+            description = "Bytes of output data Triton's local response cache may hold, least recently used "
+                    + "first out; models opt in with response_cache { enable: true }. 0 disables the cache.")
+    long response_cache_size() default 0;
 }

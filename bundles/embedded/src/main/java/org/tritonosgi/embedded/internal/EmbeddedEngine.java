@@ -9,7 +9,10 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
+import org.tritonosgi.api.backend.ModelBackend;
 
 /**
  * The default embedded engine, PID {@value Settings#PID} (optional: without a configuration it serves Triton's
@@ -28,6 +31,17 @@ public final class EmbeddedEngine {
     public EmbeddedEngine(EmbeddedConfig config, Map<String, Object> properties, BundleContext context,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurationAdmin) {
         this.engine = RegisteredEngine.start(Settings.from(config), properties, context, configurationAdmin);
+    }
+
+    /** Backends from other bundles come and go while the engine runs; models naming them follow. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeBackend")
+    void addBackend(ModelBackend backend, Map<String, Object> properties) {
+        engine.addBackend(backend, properties);
+    }
+
+    void removeBackend(ModelBackend backend, Map<String, Object> properties) {
+        engine.removeBackend(backend, properties);
     }
 
     @Deactivate

@@ -44,6 +44,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     private final ScheduledThreadPoolExecutor timer;
     private final Backends backends;
     private final ModelRegistry registry;
+    private final ResponseCache responseCache;
     private final AtomicReference<LogSettings> logSettings =
             new AtomicReference<>(new LogSettings("", true, true, true, 0, "default"));
     private final Object inFlightLock = new Object();
@@ -71,6 +72,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
         this.timer = new ScheduledThreadPoolExecutor(1, threads("timer"));
         this.timer.setRemoveOnCancelPolicy(true);
         this.backends = new Backends(settings);
+        this.responseCache = new ResponseCache(settings.responseCacheSize());
         this.registry = new ModelRegistry(settings, new ModelLoader(settings, backends, this));
         registry.start(timer);
         long ready = index(true).size();
@@ -97,6 +99,11 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     @Override
     public ScheduledExecutorService timer() {
         return timer;
+    }
+
+    @Override
+    public ResponseCache responseCache() {
+        return responseCache;
     }
 
     @Override
@@ -157,6 +164,29 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
         }
     }
 
+    /**
+     * A backend another bundle registered: models that name it load now.
+     *
+     * @param name the service's {@value org.tritonosgi.api.backend.ModelBackend#BACKEND_PROPERTY} property
+     */
+    public void addBackend(String name, org.tritonosgi.api.backend.ModelBackend backend) {
+        String refused = backends.add(name, backend);
+        if (!refused.isEmpty()) {
+            LOG.warn("Triton embedded engine '{}': {}", settings.serverId(), refused);
+            return;
+        }
+        LOG.info("Triton embedded engine '{}': backend '{}' added", settings.serverId(), name);
+        registry.backendChanged(name, true);
+    }
+
+    /** A backend's service went away: models that use it become UNAVAILABLE with a reason naming it. */
+    public void removeBackend(String name, org.tritonosgi.api.backend.ModelBackend backend) {
+        if (backends.remove(name, backend)) {
+            LOG.info("Triton embedded engine '{}': backend '{}' removed", settings.serverId(), name);
+            registry.backendChanged(name, false);
+        }
+    }
+
     /** OrtValues not yet closed; 0 whenever no ONNX Runtime run is in progress. */
     long liveOrtValues() {
         return backends.liveOrtValues();
@@ -187,7 +217,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     public ServerMetadata metadata() {
         return new ServerMetadata(settings.serverId(), version,
                 List.of("model_repository", "model_repository(unload_dependents)", "model_configuration",
-                        "statistics"));
+                        "statistics", "sequence"));
     }
 
     @Override
@@ -210,6 +240,9 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
             }
         }
         String why = entry.unloaded() ? "unloaded" : entry.problem();
+        if (why.isEmpty() && !entry.versions().isEmpty()) {
+            why = entry.versions().lastEntry().getValue().reason();
+        }
         throw new TritonException(TritonException.Code.NOT_FOUND, "Request for unknown model: '" + name
                 + "' has no available versions" + (why.isEmpty() ? "" : ": " + why));
     }

@@ -10,7 +10,10 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
+import org.tritonosgi.api.backend.ModelBackend;
 
 /**
  * One more embedded engine, created for each factory configuration of {@value #FACTORY_PID}: another model
@@ -34,6 +37,17 @@ public final class EmbeddedInferenceServerInstance {
             @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurationAdmin) {
         this.engine = RegisteredEngine.start(Settings.from(config, String.valueOf(properties.get(
                 Constants.SERVICE_PID))), properties, context, configurationAdmin);
+    }
+
+    /** Backends from other bundles come and go while the engine runs; models naming them follow. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeBackend")
+    void addBackend(ModelBackend backend, Map<String, Object> properties) {
+        engine.addBackend(backend, properties);
+    }
+
+    void removeBackend(ModelBackend backend, Map<String, Object> properties) {
+        engine.removeBackend(backend, properties);
     }
 
     @Deactivate

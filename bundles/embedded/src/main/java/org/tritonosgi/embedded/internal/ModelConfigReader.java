@@ -79,7 +79,16 @@ final class ModelConfigReader {
         if (config.getBackend().isEmpty() && config.getPlatform().isEmpty() && hasOnnxFile(modelDir, config)) {
             config.setPlatform("onnxruntime_onnx");
         }
-        if (config.getBackend().isEmpty()) {
+        boolean ensemble = EnsembleGraph.PLATFORM.equals(config.getPlatform());
+        if (ensemble && !config.hasEnsembleScheduling()) {
+            throw TritonException.invalidArg("ensemble '" + modelName + "' has platform 'ensemble' but no"
+                    + " ensemble_scheduling");
+        }
+        if (!ensemble && config.hasEnsembleScheduling()) {
+            throw TritonException.invalidArg("model '" + modelName + "' has ensemble_scheduling but its platform is"
+                    + " not 'ensemble'");
+        }
+        if (config.getBackend().isEmpty() && !ensemble) {
             String backend = BACKEND_OF_PLATFORM.get(config.getPlatform());
             if (backend == null) {
                 throw TritonException.invalidArg("model configuration of '" + modelName + "' must set 'backend' or"
@@ -89,6 +98,10 @@ final class ModelConfigReader {
             }
             config.setBackend(backend);
         }
+        if (config.getResponseCache().getEnable() && config.getModelTransactionPolicy().getDecoupled()) {
+            throw TritonException.invalidArg("model '" + modelName + "' enables response_cache, which decoupled"
+                    + " models cannot use");
+        }
         if (config.getMaxBatchSize() < 0) {
             throw TritonException.invalidArg("model configuration of '" + modelName
                     + "' has a negative max_batch_size " + config.getMaxBatchSize());
@@ -97,7 +110,7 @@ final class ModelConfigReader {
             config.setVersionPolicy(ModelVersionPolicy.newBuilder()
                     .setLatest(ModelVersionPolicy.Latest.newBuilder().setNumVersions(1)));
         }
-        if (config.getInstanceGroupCount() == 0) {
+        if (config.getInstanceGroupCount() == 0 && !ensemble) {
             config.addInstanceGroup(ModelInstanceGroup.newBuilder().setCount(1)
                     .setKind(ModelInstanceGroup.Kind.KIND_CPU));
         }

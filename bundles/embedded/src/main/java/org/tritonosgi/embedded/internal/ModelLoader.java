@@ -43,16 +43,21 @@ final class ModelLoader {
      */
     ModelEntry load(String name, Path dir, ModelConfig.Builder override) {
         String fingerprint = fingerprint(dir);
-        ModelConfig config;
-        BackendFactory factory;
+        ModelConfig config = null;
+        BackendFactory factory = null;
+        EnsembleGraph graph = null;
         List<Long> versions;
         try {
             ModelConfig.Builder builder = override != null ? override
                     : ModelConfigReader.read(dir, settings.strictModelConfig());
             config = ModelConfigReader.normalise(name, builder, dir);
-            factory = backends.factory(config);
+            if (EnsembleGraph.isEnsemble(config)) {
+                graph = EnsembleGraph.of(config);
+            } else {
+                factory = backends.factory(config);
+            }
             versions = VersionPolicy.select(name, config.getVersionPolicy(), VersionPolicy.versionsIn(dir));
-            if (!settings.strictModelConfig()) {
+            if (!settings.strictModelConfig() && factory != null) {
                 config = factory.complete(config, dir.resolve(Long.toString(versions.get(versions.size() - 1))));
             }
             if (config.getInputCount() == 0 || config.getOutputCount() == 0) {
@@ -62,7 +67,7 @@ final class ModelLoader {
         } catch (TritonException e) {
             LOG.warn("Triton embedded engine '{}': model '{}' is unavailable: {}", settings.serverId(), name,
                     e.getMessage());
-            return ModelEntry.failed(name, dir, fingerprint, e.getMessage());
+            return ModelEntry.failed(name, dir, fingerprint, e.getMessage(), config == null ? "" : config.getBackend());
         }
         Map<String, List<String>> labels;
         try {
@@ -74,7 +79,8 @@ final class ModelLoader {
         }
         NavigableMap<Long, ServedModel> served = new TreeMap<>();
         for (long version : versions) {
-            served.put(version, loadVersion(config, version, dir.resolve(Long.toString(version)), factory, labels));
+            served.put(version, graph != null ? ServedModel.ensemble(config, version, graph, execution)
+                    : loadVersion(config, version, dir.resolve(Long.toString(version)), factory, labels));
         }
         return new ModelEntry(name, dir, fingerprint, "", Collections.unmodifiableNavigableMap(served), false);
     }
@@ -107,9 +113,12 @@ final class ModelLoader {
         int count = config.getInstanceGroupList().stream().mapToInt(ModelInstanceGroup::getCount).sum();
         List<Backend> instances = new ArrayList<>(count);
         try {
+            // a sequence model's backend also sees its control and state inputs and its state outputs
+            ModelConfig backendView = config.hasSequenceBatching() ? SequenceBatcher.backendView(config) : config;
             for (int i = 0; i < count; i++) {
-                instances.add(factory.create(config, versionDir));
+                instances.add(factory.create(backendView, versionDir));
             }
+            Warmup.run(config, versionDir.getParent(), instances);
             return ServedModel.ready(config, version, instances, execution, labels);
         } catch (TritonException e) {
             instances.forEach(Backend::close);

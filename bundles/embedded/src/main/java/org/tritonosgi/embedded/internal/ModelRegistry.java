@@ -172,6 +172,7 @@ final class ModelRegistry {
             try {
                 ModelEntry entry = loadNow(name, options);
                 replace(name, entry);
+                loadComposing(entry, new java.util.HashSet<>(List.of(name)));
                 String problem = problem(entry);
                 if (problem.isEmpty()) {
                     done.complete(null);
@@ -218,6 +219,62 @@ final class ModelRegistry {
             return loader.load(name, root.resolve(name), override);
         } finally {
             OverrideFiles.delete(root);
+        }
+    }
+
+    /** Explicit mode loads the composing models of an ensemble that are not loaded yet, as Triton does. */
+    private void loadComposing(ModelEntry entry, java.util.Set<String> seen) {
+        for (ServedModel model : entry.versions().values()) {
+            if (!EnsembleGraph.isEnsemble(model.config())) {
+                continue;
+            }
+            for (var step : model.config().getEnsembleScheduling().getStepList()) {
+                String composing = step.getModelName();
+                ModelEntry current = entries.get(composing);
+                if (seen.add(composing) && (current == null || current.unloaded())) {
+                    Path dir = scan().found().get(composing);
+                    if (dir != null) {
+                        LOG.info("Triton embedded engine '{}': loading model '{}', a composing model of ensemble '{}'",
+                                settings.serverId(), composing, entry.name());
+                        ModelEntry loaded = loader.load(composing, dir, null);
+                        replace(composing, loaded);
+                        loadComposing(loaded, seen);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A backend from another bundle came or went: models naming it that are loaded (or failed to load) are loaded
+     * again when it comes; when it goes, their versions are retired with a reason naming it. Unloaded models stay
+     * unloaded.
+     */
+    void backendChanged(String backend, boolean available) {
+        try {
+            changes.execute(() -> backendChangedNow(backend, available));
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the engine is stopping; its models are retired anyway
+        }
+    }
+
+    private void backendChangedNow(String backend, boolean available) {
+        {
+            for (ModelEntry entry : List.copyOf(entries.values())) {
+                if (entry.unloaded() || entry.dir() == null || !entry.backend().equals(backend)) {
+                    continue;
+                }
+                if (available) {
+                    LOG.info("Triton embedded engine '{}': backend '{}' is available; loading model '{}'",
+                            settings.serverId(), backend, entry.name());
+                    replace(entry.name(), loader.load(entry.name(), entry.dir(), null));
+                } else {
+                    LOG.warn("Triton embedded engine '{}': backend '{}' is gone; model '{}' is unavailable",
+                            settings.serverId(), backend, entry.name());
+                    retire(entry, "backend '" + backend + "' is no longer available (the bundle providing it"
+                            + " stopped or unregistered it)");
+                }
+            }
         }
     }
 

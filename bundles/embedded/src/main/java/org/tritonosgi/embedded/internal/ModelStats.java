@@ -19,6 +19,8 @@ final class ModelStats {
     private final long[] computeInput = new long[2];
     private final long[] computeInfer = new long[2];
     private final long[] computeOutput = new long[2];
+    private final long[] cacheHit = new long[2];
+    private final long[] cacheMiss = new long[2];
     private final Map<Long, long[]> batches = new TreeMap<>();
 
     /** One execution of the model over a batch of {@code batchSize}, with its compute phases in ns. */
@@ -42,6 +44,21 @@ final class ModelStats {
         add(computeOutput, outputNs);
     }
 
+    /**
+     * A request answered from the response cache: a success (and a queue entry, as Triton counts them) that ran
+     * nothing, so no inference or execution is counted.
+     */
+    synchronized void cacheHit(long lookupNs, long totalNs) {
+        add(success, totalNs);
+        add(queue, 0);
+        add(cacheHit, lookupNs);
+    }
+
+    /** A response cache miss: the time to look up and then insert the response. */
+    synchronized void cacheMiss(long ns) {
+        add(cacheMiss, ns);
+    }
+
     synchronized void failure(long totalNs) {
         add(fail, totalNs);
     }
@@ -57,7 +74,7 @@ final class ModelStats {
 
     synchronized ModelStatistics snapshot(String name, long version, long pending) {
         var inference = new ModelStatistics.InferStatistics(of(success), of(fail), of(queue), of(computeInput),
-                of(computeInfer), of(computeOutput), StatDuration.ZERO, StatDuration.ZERO);
+                of(computeInfer), of(computeOutput), of(cacheHit), of(cacheMiss));
         List<ModelStatistics.BatchStatistics> batchStats = new ArrayList<>();
         batches.forEach((size, b) -> batchStats.add(new ModelStatistics.BatchStatistics(size,
                 new StatDuration(b[0], b[1]), new StatDuration(b[0], b[2]), new StatDuration(b[0], b[3]))));

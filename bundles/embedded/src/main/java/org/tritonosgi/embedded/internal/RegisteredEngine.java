@@ -11,6 +11,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.tritonosgi.api.InferenceServer;
+import org.tritonosgi.api.backend.ModelBackend;
 
 /**
  * An embedded engine its component registers itself, once its settings are checked and it runs. SCR would
@@ -82,6 +83,20 @@ final class RegisteredEngine {
                     "a name no other engine uses (in use: " + String.join(", ", new TreeSet<>(idsInUse))
                             + "); frontends select an engine by it in server.target");
         }
+    }
+
+    /** A {@link ModelBackend} service came; its name is its {@value ModelBackend#BACKEND_PROPERTY} property. */
+    void addBackend(ModelBackend backend, Map<String, Object> properties) {
+        engine.addBackend(backendName(properties), backend);
+    }
+
+    void removeBackend(ModelBackend backend, Map<String, Object> properties) {
+        engine.removeBackend(backendName(properties), backend);
+    }
+
+    private static String backendName(Map<String, Object> properties) {
+        Object name = properties.get(ModelBackend.BACKEND_PROPERTY);
+        return name == null ? null : name.toString().trim();
     }
 
     void stop() {

@@ -2,6 +2,7 @@ package org.tritonosgi.embedded.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -15,6 +16,7 @@ import org.tritonosgi.api.ModelState;
 import org.tritonosgi.api.ModelStatistics;
 import org.tritonosgi.api.RequestedOutput;
 import org.tritonosgi.api.ResponseListener;
+import org.tritonosgi.api.Tensor;
 import org.tritonosgi.api.TensorMetadata;
 import org.tritonosgi.api.TritonException;
 import org.tritonosgi.api.config.ModelConfig;
@@ -31,6 +33,14 @@ final class ServedModel implements Model {
 
         ScheduledExecutorService timer();
 
+        /** The engine's model lookup, for ensembles' composing models (version <= 0: newest ready). */
+        Model model(String name, long version);
+
+        /** The engine's response cache, or null when it has none. */
+        default ResponseCache responseCache() {
+            return null;
+        }
+
         /** Counts a request in, or refuses it with UNAVAILABLE when the server is exiting. */
         void begin();
 
@@ -42,13 +52,13 @@ final class ServedModel implements Model {
     private final Execution execution;
     private final RequestValidator validator;
     private final ModelStats stats = new ModelStats();
-    private final Scheduler scheduler;
+    private final JobRunner scheduler;
     private final Classifier classifier;
     private volatile ModelState state;
     private volatile String reason;
 
-    private ServedModel(ModelConfig config, long version, List<Backend> instances, Execution execution,
-            ModelState state, String reason, java.util.Map<String, List<String>> labels) {
+    private ServedModel(ModelConfig config, long version, java.util.function.Function<ModelStats, JobRunner> runner,
+            Execution execution, ModelState state, String reason, java.util.Map<String, List<String>> labels) {
         this.config = config;
         this.classifier = new Classifier(config.getMaxBatchSize() > 0, labels);
         this.version = version;
@@ -56,8 +66,7 @@ final class ServedModel implements Model {
         this.state = state;
         this.reason = reason;
         this.validator = new RequestValidator(config);
-        this.scheduler = instances.isEmpty() ? null
-                : new Scheduler(config, instances, execution.executor(), execution.timer(), stats);
+        this.scheduler = runner == null ? null : runner.apply(stats);
     }
 
     /**
@@ -65,11 +74,22 @@ final class ServedModel implements Model {
      */
     static ServedModel ready(ModelConfig config, long version, List<Backend> instances, Execution execution,
             java.util.Map<String, List<String>> labels) {
-        return new ServedModel(config, version, instances, execution, ModelState.READY, "", labels);
+        return new ServedModel(config, version, stats -> {
+            JobRunner scheduler = JobRunner.of(new Scheduler(config, instances, execution.executor(),
+                    execution.timer(), stats));
+            return config.hasSequenceBatching() ? new SequenceBatcher(config, scheduler, execution.timer())
+                    : scheduler;
+        }, execution, ModelState.READY, "", labels);
+    }
+
+    /** An ensemble version, served by its composing models; ready while each of them is. */
+    static ServedModel ensemble(ModelConfig config, long version, EnsembleGraph graph, Execution execution) {
+        return new ServedModel(config, version, stats -> new EnsembleRunner(config, graph, execution::model, stats),
+                execution, ModelState.READY, "", java.util.Map.of());
     }
 
     static ServedModel unavailable(ModelConfig config, long version, String reason) {
-        return new ServedModel(config, version, List.of(), null, ModelState.UNAVAILABLE, reason,
+        return new ServedModel(config, version, null, null, ModelState.UNAVAILABLE, reason,
                 java.util.Map.of());
     }
 
@@ -85,11 +105,18 @@ final class ServedModel implements Model {
 
     @Override
     public ModelState state() {
-        return state;
+        ModelState current = state;
+        if (current == ModelState.READY && scheduler != null && !scheduler.problem().isEmpty()) {
+            return ModelState.UNAVAILABLE;
+        }
+        return current;
     }
 
     /** Why the version is not ready; "" when it is. */
     String reason() {
+        if (state == ModelState.READY && scheduler != null) {
+            return scheduler.problem();
+        }
         return reason;
     }
 
@@ -168,8 +195,62 @@ final class ServedModel implements Model {
             listener.onError(e);
             return;
         }
-        scheduler.submit(new Job(name(), version, request, batchSize, listener, classifier,
+        ResponseListener target = listener;
+        ResponseCache cache = execution.responseCache();
+        if (cache != null && cache.enabled() && config.getResponseCache().getEnable()) {
+            target = cached(cache, request, listener, received);
+            if (target == null) {
+                return;
+            }
+        }
+        scheduler.submit(new Job(name(), version, request, batchSize, target, classifier,
                 () -> listener.isCancelled() || cancellable != null && cancellable.isCancelled(), execution::end));
+    }
+
+    /**
+     * Answers a request from the cache (null: answered), or the listener that puts the response in on its way.
+     */
+    private ResponseListener cached(ResponseCache cache, InferenceRequest request, ResponseListener listener,
+            long received) {
+        long lookupStart = System.nanoTime();
+        ResponseCache.Key key = ResponseCache.key(name(), version, request);
+        List<Tensor> hit = cache.get(key);
+        if (hit != null) {
+            long end = System.nanoTime();
+            stats.cacheHit(end - lookupStart, end - received);
+            try {
+                listener.onResponse(new InferenceResponse(request.id(), name(), version, hit, Map.of(), true, null));
+                listener.onComplete();
+            } finally {
+                execution.end();
+            }
+            return null;
+        }
+        long lookup = System.nanoTime() - lookupStart;
+        return new ResponseListener() {
+            @Override
+            public void onResponse(InferenceResponse response) {
+                long insertStart = System.nanoTime();
+                cache.put(key, response.outputs());
+                stats.cacheMiss(lookup + System.nanoTime() - insertStart);
+                listener.onResponse(response);
+            }
+
+            @Override
+            public void onComplete() {
+                listener.onComplete();
+            }
+
+            @Override
+            public void onError(TritonException error) {
+                listener.onError(error);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return listener.isCancelled();
+            }
+        };
     }
 
     private DataType outputType(String output) {
@@ -178,9 +259,10 @@ final class ServedModel implements Model {
     }
 
     private void requireReady() {
-        if (state != ModelState.READY) {
+        String why = reason();
+        if (state != ModelState.READY || !why.isEmpty()) {
             throw TritonException.unavailable("Request for unknown model: '" + name() + "' version " + version
-                    + " is not at ready state" + (reason.isEmpty() ? "" : ": " + reason));
+                    + " is not at ready state" + (why.isEmpty() ? "" : ": " + why));
         }
     }
 

@@ -13,13 +13,21 @@ import java.util.Locale;
  */
 public record Settings(List<Path> repositories, String serverId, ControlMode controlMode, List<String> startupModels,
         Duration pollInterval, boolean strictModelConfig, boolean strictReadiness, Duration exitTimeout,
-        int executionThreads, int intraOpThreads, int defaultMaxBatchSize, String pid) {
+        int executionThreads, int intraOpThreads, int defaultMaxBatchSize, String pid, long responseCacheSize) {
 
     static final String PID = "org.tritonosgi.embedded";
 
     /** Triton's model control modes. */
     public enum ControlMode {
         NONE, EXPLICIT, POLL
+    }
+
+    /** Settings without a response cache. */
+    public Settings(List<Path> repositories, String serverId, ControlMode controlMode, List<String> startupModels,
+            Duration pollInterval, boolean strictModelConfig, boolean strictReadiness, Duration exitTimeout,
+            int executionThreads, int intraOpThreads, int defaultMaxBatchSize, String pid) {
+        this(repositories, serverId, controlMode, startupModels, pollInterval, strictModelConfig, strictReadiness,
+                exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid, 0);
     }
 
     public Settings {
@@ -35,27 +43,33 @@ public record Settings(List<Path> repositories, String serverId, ControlMode con
 
     public Settings withControlMode(ControlMode mode, String... startupModels) {
         return new Settings(repositories, serverId, mode, List.of(startupModels), pollInterval, strictModelConfig,
-                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid);
+                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid, responseCacheSize);
     }
 
     public Settings withPollInterval(Duration interval) {
         return new Settings(repositories, serverId, controlMode, startupModels, interval, strictModelConfig,
-                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid);
+                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid, responseCacheSize);
     }
 
     public Settings withStrictModelConfig(boolean strict) {
         return new Settings(repositories, serverId, controlMode, startupModels, pollInterval, strict,
-                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid);
+                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid, responseCacheSize);
     }
 
     public Settings withServerId(String id) {
         return new Settings(repositories, id, controlMode, startupModels, pollInterval, strictModelConfig,
-                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid);
+                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid, responseCacheSize);
     }
 
     public Settings withExitTimeout(Duration timeout) {
         return new Settings(repositories, serverId, controlMode, startupModels, pollInterval, strictModelConfig,
-                strictReadiness, timeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid);
+                strictReadiness, timeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid, responseCacheSize);
+    }
+
+    /** The same settings with a response cache of this many bytes (0: none). */
+    public Settings withResponseCacheSize(long bytes) {
+        return new Settings(repositories, serverId, controlMode, startupModels, pollInterval, strictModelConfig,
+                strictReadiness, exitTimeout, executionThreads, intraOpThreads, defaultMaxBatchSize, pid, bytes);
     }
 
     /**
@@ -99,12 +113,16 @@ public record Settings(List<Path> repositories, String serverId, ControlMode con
         if (config.default_max_batch_size() < 0) {
             throw invalid(pid, "default.max.batch.size", config.default_max_batch_size(), "a size >= 0");
         }
+        if (config.response_cache_size() < 0) {
+            throw invalid(pid, "response.cache.size", config.response_cache_size(), "bytes >= 0 (0: no cache)");
+        }
         int threads = config.execution_thread_count() == 0
                 ? 2 * Runtime.getRuntime().availableProcessors() : config.execution_thread_count();
         return new Settings(split(config.model_repository()).stream().map(Path::of).toList(), serverId.trim(), mode,
                 split(config.startup_models()), Duration.ofSeconds(config.repository_poll_secs()),
                 config.strict_model_config(), config.strict_readiness(), Duration.ofSeconds(config.exit_timeout()),
-                threads, config.onnxruntime_intra_op_thread_count(), config.default_max_batch_size(), pid);
+                threads, config.onnxruntime_intra_op_thread_count(), config.default_max_batch_size(), pid,
+                config.response_cache_size());
     }
 
     private static List<String> split(String[] values) {

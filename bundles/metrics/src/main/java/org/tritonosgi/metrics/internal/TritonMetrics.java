@@ -50,6 +50,7 @@ final class TritonMetrics {
         families.add(perModel(stats, "nv_inference_compute_output_duration_us", "Cumulative inference compute output "
                 + "duration in microseconds (does not include cached requests)",
                 s -> micros(s.inference().computeOutput().ns())));
+        addCache(stats, families);
         addSystem(families);
         return PrometheusText.write(families);
     }
@@ -70,6 +71,23 @@ final class TritonMetrics {
         PrometheusText.Family family = new PrometheusText.Family(name, help, "counter");
         stats.forEach(model -> family.sample(labels(model), value.applyAsDouble(model)));
         return family;
+    }
+
+    /** Triton's per-model response cache metrics, for the models that looked the cache up. */
+    private static void addCache(List<ModelStatistics> stats, List<PrometheusText.Family> families) {
+        List<ModelStatistics> cached = stats.stream().filter(s -> s.inference().cacheHit().count()
+                + s.inference().cacheMiss().count() > 0).toList();
+        if (cached.isEmpty()) {
+            return;
+        }
+        families.add(perModel(cached, "nv_cache_num_hits_per_model", "Number of cache hits per model",
+                s -> s.inference().cacheHit().count()));
+        families.add(perModel(cached, "nv_cache_num_misses_per_model", "Number of cache misses per model",
+                s -> s.inference().cacheMiss().count()));
+        families.add(perModel(cached, "nv_cache_hit_duration_per_model", "Total cache hit duration per model, in "
+                + "microseconds", s -> micros(s.inference().cacheHit().ns())));
+        families.add(perModel(cached, "nv_cache_miss_duration_per_model", "Total cache miss (insert + lookup) "
+                + "duration per model, in microseconds", s -> micros(s.inference().cacheMiss().ns())));
     }
 
     private static void addSystem(List<PrometheusText.Family> families) {
