@@ -78,7 +78,7 @@ public final class LongRun {
         LoadResult result = load.run();
         double seconds = (System.nanoTime() - start) / 1e9;
         long rssEnd = ProcessMemory.rssKiB();
-        long peak = ProcessMemory.peakRssKiB();
+        long peak = Math.max(ProcessMemory.peakRssKiB(), rssEnd); // the high-water mark can trail the last RSS read
         return new Result(scenario, result, seconds, rssStart, rssEnd, peak, heapStart, heapAfterGcKiB());
     }
 
