@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +28,8 @@ final class Distribution implements AutoCloseable {
     final int grpcPort = Integer.parseInt(TritonKaraf.freePort());
     final int metricsPort = Integer.parseInt(TritonKaraf.freePort());
     final int sshPort = Integer.parseInt(TritonKaraf.freePort());
+    /** Environment variables added to every command run in the distribution (bin/start, bin/karaf run). */
+    final Map<String, String> environment = new HashMap<>();
 
     Distribution(String folder) throws Exception {
         Path target = Path.of("target", folder);
@@ -59,7 +63,7 @@ final class Distribution implements AutoCloseable {
 
     /** Runs a command in the distribution's folder and returns its output. */
     String run(String... command) throws Exception {
-        return run(home, Duration.ofSeconds(60), command);
+        return run(home, Duration.ofSeconds(60), environment, command);
     }
 
     /**
@@ -87,8 +91,15 @@ final class Distribution implements AutoCloseable {
     }
 
     static String run(Path dir, Duration limit, String... command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        return run(dir, limit, Map.of(), command);
+    }
+
+    static String run(Path dir, Duration limit, Map<String, String> environment, String... command)
+            throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -51,6 +51,8 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     private final SystemSharedMemory sharedMemory = new SystemSharedMemory();
     private int inFlight;
     private volatile boolean accepting = true;
+    /** Set by {@link #drain()}: not ready, no new requests, accepted ones still served; live until stopped. */
+    private volatile boolean draining;
     private volatile java.util.function.Consumer<LogSettings> logLevels = settings -> { };
 
     /**
@@ -109,7 +111,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     @Override
     public void begin() {
         synchronized (inFlightLock) {
-            if (!accepting) {
+            if (!accepting || draining) {
                 throw TritonException.unavailable("Server exiting");
             }
             inFlight++;
@@ -122,6 +124,20 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
             inFlight--;
             inFlightLock.notifyAll();
         }
+    }
+
+    /**
+     * Prepares a stop while the frontends still serve (SIGTERM, {@link TermSignalDrain}): the server turns not
+     * ready and refuses new requests with UNAVAILABLE, as Triton does while exiting, and this waits up to
+     * exit.timeout for the accepted ones to finish. It stays live; {@link #deactivate()} follows.
+     *
+     * @return whether every accepted request finished in time
+     */
+    public boolean drain() {
+        synchronized (inFlightLock) {
+            draining = true;
+        }
+        return awaitDrained(settings.exitTimeout().toNanos());
     }
 
     /** Stops the engine (its owner unregisters it first, so frontends stop before it). */
@@ -204,7 +220,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
 
     @Override
     public boolean isReady() {
-        return accepting && (!settings.strictReadiness()
+        return accepting && !draining && (!settings.strictReadiness()
                 || registry.entries().stream().noneMatch(ModelEntry::blocksReadiness));
     }
 
