@@ -145,6 +145,8 @@ public class DrainOnSigtermIT {
                 int firstClosed = indexOf(after, p -> p.status() == -1);
                 assertTrue("not-ready came before the port closed: " + statuses(after),
                         firstClosed < 0 || firstNotReady < firstClosed);
+                assertEquals("not-ready while draining is Triton's 503 Server exiting: " + statuses(after), 503,
+                        after.get(firstNotReady).status());
                 assertFalse("no ready answer once not-ready was answered: " + statuses(after),
                         after.subList(firstNotReady, after.size()).stream().anyMatch(p -> p.status() == 200));
 

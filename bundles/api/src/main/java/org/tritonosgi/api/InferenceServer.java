@@ -104,4 +104,12 @@ public interface InferenceServer {
         throw new TritonException(TritonException.Code.UNSUPPORTED, "system shared memory is not supported by this "
                 + "engine");
     }
+
+    /**
+     * Whether the server is stopping (since 1.2.0): it refuses new requests while accepted ones finish, and the
+     * ready endpoints answer 503 "Server exiting", as Triton's do during shutdown.
+     */
+    default boolean isExiting() {
+        return false;
+    }
 }

@@ -109,6 +109,13 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     }
 
     @Override
+    public boolean isExiting() {
+        synchronized (inFlightLock) {
+            return !accepting || draining;
+        }
+    }
+
+    @Override
     public void begin() {
         synchronized (inFlightLock) {
             if (!accepting || draining) {

@@ -62,8 +62,9 @@ final class Endpoints {
             return switch (route.endpoint()) {
                 case SERVER_LIVE -> Reply.of(Responses.empty(server.isLive()
                         ? HttpResponseStatus.OK : HttpResponseStatus.BAD_REQUEST));
-                case SERVER_READY -> Reply.of(Responses.empty(server.isReady()
-                        ? HttpResponseStatus.OK : HttpResponseStatus.BAD_REQUEST));
+                case SERVER_READY -> Reply.of(server.isExiting()
+                        ? Responses.error(alloc, TritonException.unavailable("Server exiting"))
+                        : Responses.empty(server.isReady() ? HttpResponseStatus.OK : HttpResponseStatus.BAD_REQUEST));
                 case MODEL_READY -> Reply.of(modelReady(alloc, route));
                 case SERVER_METADATA -> Reply.of(Responses.json(HttpResponseStatus.OK, serverMetadata(alloc)));
                 case MODEL_METADATA -> Reply.of(Responses.json(HttpResponseStatus.OK,

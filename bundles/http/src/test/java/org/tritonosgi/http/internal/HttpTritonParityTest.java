@@ -341,6 +341,18 @@ class HttpTritonParityTest {
     }
 
     @Test
+    void aDrainingServerIsLiveButReadyAnswers503ServerExiting() throws Exception {
+        try (HttpFixture draining = new HttpFixture(Settings.of(List.of(repo)).withExitTimeout(Duration.ofSeconds(5)),
+                settings -> settings)) {
+            assertEquals(200, draining.get("/v2/health/ready").statusCode());
+            assertTrue(((org.tritonosgi.embedded.internal.EmbeddedInferenceServer) draining.engine).drain());
+            assertError(draining.get("/v2/health/ready"), 503, "Server exiting");
+            assertEquals(200, draining.get("/v2/health/live").statusCode(), "live until it stops");
+            assertError(draining.post("/v2/models/identity/infer", ROGER), 503, "Server exiting");
+        }
+    }
+
+    @Test
     void negativeDimensionsStay400AndCarryTritonsText() throws Exception {
         assertError(http.post("/v2/models/zero_1_float32/infer", "{\"inputs\":[{\"name\":\"INPUT0\","
                 + "\"shape\":[2,-5],\"datatype\":\"FP32\",\"data\":[1.0]}]}"), 400,
