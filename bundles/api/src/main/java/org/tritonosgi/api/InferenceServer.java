@@ -101,8 +101,7 @@ public interface InferenceServer {
      * @throws TritonException UNSUPPORTED when the engine keeps no regions
      */
     default org.tritonosgi.api.shm.SystemSharedMemory systemSharedMemory() {
-        throw new TritonException(TritonException.Code.UNSUPPORTED, "system shared memory is not supported by this "
-                + "engine");
+        return org.tritonosgi.api.shm.SystemSharedMemory.unsupported();
     }
 
     /**

@@ -35,6 +35,16 @@ public final class SystemSharedMemory {
     private final Path root;
     private final Map<String, Mapped> regions = new ConcurrentHashMap<>();
 
+    /**
+     * For engines that keep no regions: never returns.
+     *
+     * @throws TritonException UNSUPPORTED, always
+     */
+    public static SystemSharedMemory unsupported() {
+        throw new TritonException(TritonException.Code.UNSUPPORTED, "system shared memory is not supported by this "
+                + "engine");
+    }
+
     /** Regions whose keys are objects of {@code /dev/shm}. */
     public SystemSharedMemory() {
         this(Path.of("/dev/shm"));

@@ -4,7 +4,7 @@
  * {@link org.tritonosgi.api.InferenceServer#systemSharedMemory()}) and the place of one tensor in a region.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.tritonosgi.api.shm;
 
 import org.osgi.annotation.bundle.Export;

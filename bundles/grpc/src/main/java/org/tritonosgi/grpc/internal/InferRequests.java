@@ -33,15 +33,9 @@ final class InferRequests {
     record Decoded(InferenceRequest request, Map<String, TensorRegion> sharedOutputs, SystemSharedMemory regions) {
     }
 
-    /** For a server without shared memory: a tensor naming a region is refused. */
-    private static final Supplier<SystemSharedMemory> NO_REGIONS = () -> {
-        throw new TritonException(TritonException.Code.UNSUPPORTED, "system shared memory is not supported by "
-                + "this engine");
-    };
-
     /** A request that may not use shared memory. */
     static InferenceRequest decode(ModelInferRequest request, Metadata headers, Pattern forwardHeaders) {
-        return decode(request, headers, forwardHeaders, NO_REGIONS).request();
+        return decode(request, headers, forwardHeaders, SystemSharedMemory::unsupported).request();
     }
 
     /**

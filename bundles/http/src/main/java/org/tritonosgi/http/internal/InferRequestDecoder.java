@@ -63,14 +63,8 @@ final class InferRequestDecoder {
      * @throws TritonException INVALID_ARG naming what is wrong (the JSON position, the input, the parameter)
      */
     static Decoded decode(ByteBuf body, String headerLength) {
-        return decode(body, headerLength, Map.of(), NO_REGIONS);
+        return decode(body, headerLength, Map.of(), SystemSharedMemory::unsupported);
     }
-
-    /** For a server without shared memory: a tensor naming a region is refused. */
-    private static final Supplier<SystemSharedMemory> NO_REGIONS = () -> {
-        throw new TritonException(TritonException.Code.UNSUPPORTED, "system shared memory is not supported by "
-                + "this engine");
-    };
 
     /**
      * @param forwarded request headers to pass to the model as string parameters (header.forward.pattern)
