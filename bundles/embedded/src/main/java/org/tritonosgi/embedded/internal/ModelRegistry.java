@@ -212,11 +212,11 @@ final class ModelRegistry {
                 throw TritonException.invalidArg("failed to load '" + name + "': no model folder of that name in "
                         + "the model repository, and no files given");
             }
-            return loader.load(name, dir, override);
+            return loader.load(name, dir, override).loadedWith(options);
         }
         Path root = OverrideFiles.write(name, options.files());
         try {
-            return loader.load(name, root.resolve(name), override);
+            return loader.load(name, root.resolve(name), override).loadedWith(options);
         } finally {
             OverrideFiles.delete(root);
         }
@@ -267,7 +267,7 @@ final class ModelRegistry {
                 if (available) {
                     LOG.info("Triton embedded engine '{}': backend '{}' is available; loading model '{}'",
                             settings.serverId(), backend, entry.name());
-                    replace(entry.name(), loader.load(entry.name(), entry.dir(), null));
+                    replace(entry.name(), reload(entry));
                 } else {
                     LOG.warn("Triton embedded engine '{}': backend '{}' is gone; model '{}' is unavailable",
                             settings.serverId(), backend, entry.name());
@@ -275,6 +275,21 @@ final class ModelRegistry {
                             + " stopped or unregistered it)");
                 }
             }
+        }
+    }
+
+    /** The entry loaded again as it was loaded: from its folder, or with the load request's config and files. */
+    private ModelEntry reload(ModelEntry entry) {
+        if (entry.options() == null) {
+            return loader.load(entry.name(), entry.dir(), null);
+        }
+        try {
+            return loadNow(entry.name(), entry.options());
+        } catch (TritonException e) {
+            LOG.warn("Triton embedded engine '{}': model '{}' is unavailable: {}", settings.serverId(), entry.name(),
+                    e.getMessage());
+            return ModelEntry.failed(entry.name(), entry.dir(), entry.fingerprint(), e.getMessage(), entry.backend())
+                    .loadedWith(entry.options());
         }
     }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tritonosgi.api.InferenceRequest;
 import org.tritonosgi.api.InferenceResponse;
+import org.tritonosgi.api.LoadOptions;
 import org.tritonosgi.api.ModelState;
 import org.tritonosgi.api.Tensor;
 import org.tritonosgi.api.TritonException;
@@ -101,6 +104,34 @@ class ExternalBackendTest {
         server.addBackend("upper", UPPER_BACKEND);
         await("shout is ready again", () -> version1("shout").isReady());
         assertEquals("AGAIN", upper("shout", "again"));
+    }
+
+    @Test
+    void aModelLoadedWithAConfigOrFilesComesBackWithThemWhenItsBackendReturns() throws Exception {
+        TestRepository.model(repo, "shout", UPPER.formatted("shout"), 1);
+        server = TestRepository.start(Settings.of(List.of(repo)).withControlMode(Settings.ControlMode.EXPLICIT));
+        server.addBackend("upper", UPPER_BACKEND);
+        String override = "{\"backend\": \"upper\", \"parameters\": {\"loaded\": {\"string_value\": \"%s\"}},"
+                + " \"input\": [{\"name\": \"TEXT\", \"data_type\": \"TYPE_STRING\", \"dims\": [1]}],"
+                + " \"output\": [{\"name\": \"UPPER\", \"data_type\": \"TYPE_STRING\", \"dims\": [1]}]}";
+        // one from its folder with a config override, one from files alone (its folder is gone once loaded)
+        server.load("shout", new LoadOptions(Optional.of(override.formatted("with config")), Map.of()))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server.load("sent", new LoadOptions(Optional.of(override.formatted("with files")),
+                Map.of("1/notes.txt", "uploaded".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        server.removeBackend("upper", UPPER_BACKEND);
+        await("both are unavailable", () -> version1("shout").state() == ModelState.UNAVAILABLE
+                && version1("sent").state() == ModelState.UNAVAILABLE);
+        server.addBackend("upper", UPPER_BACKEND);
+        await("both are ready again", () -> version1("shout").isReady() && version1("sent").isReady());
+
+        assertEquals("with config", server.model("shout", 0).config().getParametersMap().get("loaded")
+                .getStringValue(), "the load request's config, not config.pbtxt");
+        assertEquals("with files", server.model("sent", 0).config().getParametersMap().get("loaded")
+                .getStringValue());
+        assertEquals("BACK", upper("sent", "back"));
     }
 
     @Test
