@@ -19,10 +19,13 @@ final class Batches {
     private Batches() {
     }
 
-    /** Whether two requests can share a batch: same inputs, datatypes and shapes but the batch dimension. */
+    /**
+     * Whether two requests can share a batch: same inputs, datatypes and shapes but the batch dimension, and not
+     * two requests of one sequence (correlation ids are otherwise no obstacle, as in Triton's batchers).
+     */
     static boolean compatible(InferenceRequest a, InferenceRequest b) {
         if (a.inputs().size() != b.inputs().size() || !a.outputs().equals(b.outputs())
-                || a.sequenceId() != null || b.sequenceId() != null) {
+                || a.sequenceId() != null && a.sequenceId().equals(b.sequenceId())) {
             return false;
         }
         for (Tensor left : a.inputs()) {

@@ -115,11 +115,13 @@ final class ModelLoader {
         try {
             // a sequence model's backend also sees its control and state inputs and its state outputs
             ModelConfig backendView = config.hasSequenceBatching() ? SequenceBatcher.backendView(config) : config;
+            Map<String, SequenceBatcher.InitialState> initialStates = config.hasSequenceBatching()
+                    ? SequenceBatcher.initialStates(config, versionDir.getParent()) : Map.of();
             for (int i = 0; i < count; i++) {
                 instances.add(factory.create(backendView, versionDir));
             }
-            Warmup.run(config, versionDir.getParent(), instances);
-            return ServedModel.ready(config, version, instances, execution, labels);
+            Warmup.run(config, versionDir.getParent(), instances, initialStates);
+            return ServedModel.ready(config, version, instances, execution, labels, initialStates);
         } catch (TritonException e) {
             instances.forEach(Backend::close);
             LOG.warn("Triton embedded engine '{}': model '{}' version {} is unavailable: {}", settings.serverId(),

@@ -14,11 +14,14 @@ import java.util.concurrent.TimeUnit;
 import org.tritonosgi.api.Tensor;
 import org.tritonosgi.api.TritonException;
 import org.tritonosgi.api.config.ModelConfig;
+import org.tritonosgi.api.config.ModelSequenceBatching;
 
 /**
  * Runs one model version's jobs on its instances: a queue, one execution at a time per instance, and with
  * dynamic batching, compatible queued requests merged into one execution up to the preferred or maximum batch
- * size, waiting at most max_queue_delay_microseconds for more. The queue ({@link RequestQueue}) orders jobs by
+ * size, waiting at most max_queue_delay_microseconds for more. Behind a sequence batcher the same merging joins
+ * the next requests of different sequences, with the strategy's delay and preferred size (direct: its
+ * minimum_slot_utilization of max_batch_size). The queue ({@link RequestQueue}) orders jobs by
  * priority and applies the queue policies: full queues refuse, queued jobs past their timeout fail or wait last.
  */
 final class Scheduler {
@@ -49,11 +52,27 @@ final class Scheduler {
         this.timer = timer;
         this.stats = stats;
         this.decoupled = config.getModelTransactionPolicy().getDecoupled();
-        this.batching = config.getMaxBatchSize() > 0 && config.hasDynamicBatching() && !decoupled;
+        this.batching = config.getMaxBatchSize() > 0 && !decoupled
+                && (config.hasDynamicBatching() || config.hasSequenceBatching());
         this.maxBatch = config.getMaxBatchSize();
-        this.preferredBatch = config.getDynamicBatching().getPreferredBatchSizeList().stream()
-                .mapToLong(Integer::longValue).max().orElse(maxBatch);
-        this.maxDelayNanos = config.getDynamicBatching().getMaxQueueDelayMicroseconds() * 1000;
+        if (config.hasSequenceBatching()) {
+            // the sequence batcher sends at most one request per sequence at a time: batches join sequences
+            ModelSequenceBatching sequence = config.getSequenceBatching();
+            if (sequence.hasOldest()) {
+                this.preferredBatch = sequence.getOldest().getPreferredBatchSizeList().stream()
+                        .mapToLong(Integer::longValue).max().orElse(maxBatch);
+                this.maxDelayNanos = sequence.getOldest().getMaxQueueDelayMicroseconds() * 1000;
+            } else {
+                // direct: run once minimum_slot_utilization of the slots are ready (0: as soon as one is)
+                float utilization = sequence.getDirect().getMinimumSlotUtilization();
+                this.preferredBatch = Math.max(1, (long) Math.ceil(utilization * maxBatch));
+                this.maxDelayNanos = sequence.getDirect().getMaxQueueDelayMicroseconds() * 1000;
+            }
+        } else {
+            this.preferredBatch = config.getDynamicBatching().getPreferredBatchSizeList().stream()
+                    .mapToLong(Integer::longValue).max().orElse(maxBatch);
+            this.maxDelayNanos = config.getDynamicBatching().getMaxQueueDelayMicroseconds() * 1000;
+        }
         this.queue = new RequestQueue(config);
     }
 

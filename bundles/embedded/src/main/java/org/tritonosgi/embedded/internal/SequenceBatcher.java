@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tritonosgi.api.DataType;
 import org.tritonosgi.api.InferenceRequest;
 import org.tritonosgi.api.InferenceResponse;
@@ -27,12 +29,16 @@ import org.tritonosgi.api.config.ModelSequenceBatching;
 /**
  * Triton's sequence batcher in front of a model's scheduler: requests carry a correlation id (uint64 or string);
  * those of one sequence run one at a time in arrival order; the configured control inputs (START, END, READY,
- * CORRID) and implicit state inputs (the previous request's state outputs, zeros at the start) are added to each
- * request, and state outputs are kept for the next one, not returned. Sequences idle longer than
- * max_sequence_idle_microseconds are released. Both strategies (direct, oldest) are accepted; requests of
- * different sequences are not batched together.
+ * CORRID) and implicit state inputs (the previous request's state outputs; at the start the initial_state, zeros
+ * or its data_file) are added to each request, and state outputs are kept for the next one, not returned.
+ * A sequence holds a slot from its START until its END ran (or it idled past max_sequence_idle_microseconds):
+ * {@code direct} has max(1, max_batch_size) slots per instance, {@code oldest} max_candidate_sequences (or as
+ * many) per instance; a sequence that finds none waits in a backlog, oldest first, as in Triton. The next requests
+ * of the slotted sequences are batched together by the scheduler.
  */
 final class SequenceBatcher implements JobRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SequenceBatcher.class);
 
     /** Triton's default max_sequence_idle_microseconds. */
     static final long DEFAULT_IDLE_MICROS = 1_000_000;
@@ -40,6 +46,10 @@ final class SequenceBatcher implements JobRunner {
 
     private final ModelConfig config;
     private final JobRunner scheduler;
+    private final Map<String, InitialState> initial;
+    private final int slots;
+    private int slotted;
+    private final ArrayDeque<Sequence> backlog = new ArrayDeque<>();
     private final Classifier plain = new Classifier(false, Map.of());
     private final long idleNanos;
     private final Map<Object, Sequence> sequences = new HashMap<>();
@@ -51,17 +61,41 @@ final class SequenceBatcher implements JobRunner {
     };
     private final ScheduledFuture<?> reaper;
 
-    /** One sequence: its queued requests, whether one runs, its state tensors by state input name. */
+    /**
+     * One sequence: its queued requests, whether one runs, whether it holds a slot, whether the last request it
+     * was sent is its END, its state tensors by state input name.
+     */
     private static final class Sequence {
+        final Object id;
         final ArrayDeque<Job> queue = new ArrayDeque<>();
         final Map<String, Tensor> state = new HashMap<>();
         boolean running;
+        boolean slotted;
+        boolean endSent;
         long lastUsed = System.nanoTime();
+
+        Sequence(Object id) {
+            this.id = id;
+        }
     }
 
-    SequenceBatcher(ModelConfig config, JobRunner scheduler, ScheduledExecutorService timer) {
+    /** A state's value at the start of a sequence: its element type, dims (no batch dimension) and bytes. */
+    record InitialState(DataType type, long[] dims, byte[] data) {
+    }
+
+    /**
+     * @param initial   each state's initial value by state input name ({@link #initialStates}); zeros for others
+     * @param instances the model version's instance count: each has its own slots
+     */
+    SequenceBatcher(ModelConfig config, JobRunner scheduler, ScheduledExecutorService timer,
+            Map<String, InitialState> initial, int instances) {
         this.config = config;
         this.scheduler = scheduler;
+        this.initial = Map.copyOf(initial);
+        ModelSequenceBatching sequence = config.getSequenceBatching();
+        int perInstance = sequence.hasOldest() && sequence.getOldest().getMaxCandidateSequences() > 0
+                ? sequence.getOldest().getMaxCandidateSequences() : Math.max(1, config.getMaxBatchSize());
+        this.slots = Math.max(1, instances) * perInstance;
         long idleMicros = config.getSequenceBatching().getMaxSequenceIdleMicroseconds();
         this.idleNanos = (idleMicros == 0 ? DEFAULT_IDLE_MICROS : idleMicros) * 1000;
         long period = Math.max(1_000_000, idleNanos / 4);
@@ -86,13 +120,6 @@ final class SequenceBatcher implements JobRunner {
                     .setDataType(controlType(config, control.getName(), control.getControl(0))).addDims(1));
         }
         for (ModelSequenceBatching.State state : sequence.getStateList()) {
-            for (ModelSequenceBatching.InitialState initial : state.getInitialStateList()) {
-                if (initial.hasDataFile()) {
-                    throw new TritonException(TritonException.Code.UNSUPPORTED, "model '" + config.getName()
-                            + "' state '" + state.getInputName() + "': initial_state data_file is not supported by"
-                            + " the embedded engine; use zero_data");
-                }
-            }
             view.addInput(ModelInput.newBuilder().setName(state.getInputName()).setDataType(state.getDataType())
                     .addAllDims(state.getDimsList()));
             view.addOutput(ModelOutput.newBuilder().setName(state.getOutputName()).setDataType(state.getDataType())
@@ -128,15 +155,30 @@ final class SequenceBatcher implements JobRunner {
                     + "' must specify a non-zero or non-empty correlation ID"));
             return;
         }
+        if (job.batchSize > 1) {
+            job.fail(TritonException.invalidArg("inference request to model '" + config.getName()
+                    + "' must specify batch-size 1 due to requirements of sequence batcher"));
+            return;
+        }
         synchronized (this) {
             Sequence sequence = sequences.get(id);
             if (request.sequenceStart()) {
                 if (sequence == null) {
-                    sequence = new Sequence();
+                    sequence = new Sequence(id);
                     sequences.put(id, sequence);
+                    if (slotted < slots) {
+                        slotted++;
+                        sequence.slotted = true;
+                    } else {
+                        backlog.add(sequence);
+                    }
+                } else if (!sequence.endSent) {
+                    LOG.warn("sequence {} for model '{}' has a conflict. The previous sequence did not end before "
+                            + "this sequence start. Previous sequence will be terminated early.", id,
+                            config.getName());
                 }
                 released.remove(id);
-            } else if (sequence == null) {
+            } else if (sequence == null || sequence.endSent) {
                 boolean idle = released.containsKey(id);
                 job.fail(TritonException.invalidArg("inference request for sequence " + id + " to model '"
                         + config.getName() + "' must specify the START flag on the first request of the sequence"
@@ -145,11 +187,9 @@ final class SequenceBatcher implements JobRunner {
                 return;
             }
             sequence.lastUsed = System.nanoTime();
-            if (request.sequenceEnd()) {
-                sequences.remove(id);
-            }
+            sequence.endSent = request.sequenceEnd();
             sequence.queue.add(job);
-            if (!sequence.running) {
+            if (sequence.slotted && !sequence.running) {
                 sequence.running = true;
                 run(sequence, sequence.queue.poll());
             }
@@ -158,10 +198,10 @@ final class SequenceBatcher implements JobRunner {
 
     /**
      * The request the backend gets: the client's inputs, the control inputs, and the state inputs (from
-     * {@code state} by state input name, zeros where it has none).
+     * {@code state} by state input name; where it has none, the initial state, or zeros).
      */
     static InferenceRequest backendRequest(ModelConfig config, InferenceRequest original, long batchSize,
-            Map<String, Tensor> state) {
+            Map<String, Tensor> state, Map<String, InitialState> initial) {
         InferenceRequest.Builder request = InferenceRequest.builder().id(original.id()).trace(original.trace())
                 .priority(original.priority()).timeoutMicros(original.timeoutMicros())
                 .sequence(original.sequenceId(), original.sequenceStart(), original.sequenceEnd());
@@ -173,7 +213,7 @@ final class SequenceBatcher implements JobRunner {
         }
         for (ModelSequenceBatching.State declared : config.getSequenceBatching().getStateList()) {
             Tensor current = state.get(declared.getInputName());
-            request.input(current != null ? current : zeros(declared, batch));
+            request.input(current != null ? current : start(declared, initial.get(declared.getInputName()), batch));
         }
         if (!original.outputs().isEmpty()) {
             original.outputs().forEach(output -> request.output(RequestedOutput.of(output.name())));
@@ -188,7 +228,7 @@ final class SequenceBatcher implements JobRunner {
         if (job.request.sequenceStart()) {
             sequence.state.clear();
         }
-        InferenceRequest inner = backendRequest(config, job.request, job.batchSize, sequence.state);
+        InferenceRequest inner = backendRequest(config, job.request, job.batchSize, sequence.state, initial);
         scheduler.submit(new Job(config.getName(), 0, inner, job.batchSize, new ResponseListener() {
             @Override
             public void onResponse(InferenceResponse response) {
@@ -232,10 +272,36 @@ final class SequenceBatcher implements JobRunner {
         synchronized (this) {
             sequence.lastUsed = System.nanoTime();
             Job next = sequence.queue.poll();
-            if (next == null) {
-                sequence.running = false;
-            } else {
+            if (next != null) {
                 run(sequence, next);
+                return;
+            }
+            sequence.running = false;
+            if (sequence.endSent) {
+                leave(sequence);
+                admitBacklog();
+            }
+        }
+    }
+
+    /** The sequence ended (or idled out): it is forgotten and gives up its slot; called with the lock held. */
+    private void leave(Sequence sequence) {
+        sequences.remove(sequence.id, sequence);
+        if (sequence.slotted) {
+            sequence.slotted = false;
+            slotted--;
+        }
+    }
+
+    /** Gives free slots to the oldest sequences of the backlog and starts them; called with the lock held. */
+    private void admitBacklog() {
+        while (slotted < slots && !backlog.isEmpty()) {
+            Sequence waiting = backlog.poll();
+            waiting.slotted = true;
+            slotted++;
+            if (!waiting.running && !waiting.queue.isEmpty()) {
+                waiting.running = true;
+                run(waiting, waiting.queue.poll());
             }
         }
     }
@@ -261,14 +327,146 @@ final class SequenceBatcher implements JobRunner {
         return shape;
     }
 
-    private static Tensor zeros(ModelSequenceBatching.State state, long batch) {
-        long[] shape = shape(batch, state.getDimsList());
-        DataType type = DataType.fromConfig(state.getDataType());
-        long elements = Tensor.elementCount(state.getInputName(), shape);
-        ByteBuffer data = type == DataType.BYTES
-                ? ByteBuffer.allocate(Math.toIntExact(4 * elements))
-                : ByteBuffer.allocate(Math.toIntExact(elements * type.elementSize()));
-        return new Tensor(state.getInputName(), type, shape, data);
+    /** A state input at the start of a sequence: its initial state (once per batch row), or zeros. */
+    private static Tensor start(ModelSequenceBatching.State state, InitialState initial, long batch) {
+        if (initial == null) {
+            long[] shape = shape(batch, state.getDimsList());
+            DataType type = DataType.fromConfig(state.getDataType());
+            long elements = Tensor.elementCount(state.getInputName(), shape);
+            ByteBuffer data = type == DataType.BYTES
+                    ? ByteBuffer.allocate(Math.toIntExact(4 * elements))
+                    : ByteBuffer.allocate(Math.toIntExact(elements * type.elementSize()));
+            return new Tensor(state.getInputName(), type, shape, data);
+        }
+        long[] shape = shape(batch, java.util.Arrays.stream(initial.dims()).boxed().toList());
+        int rows = (int) Math.max(1, batch);
+        ByteBuffer data = ByteBuffer.allocate(rows * initial.data().length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows; i++) {
+            data.put(initial.data());
+        }
+        return new Tensor(state.getInputName(), initial.type(), shape, data.flip());
+    }
+
+    /**
+     * Each state's initial_state, checked as Triton checks it at load: one at most, named, of the state's datatype,
+     * fixed dims matching the state's, and zero_data or a data_file in the model folder's {@code initial_state}
+     * directory holding at least the bytes those dims need (TYPE_STRING: Triton's length-prefixed elements).
+     * States without one start as zeros, so their dims must be fixed.
+     *
+     * @throws TritonException INVALID_ARG (INTERNAL for an unreadable file) in Triton's words, naming the state
+     */
+    static Map<String, InitialState> initialStates(ModelConfig config, java.nio.file.Path modelDir) {
+        Map<String, InitialState> initial = new HashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (ModelSequenceBatching.State state : config.getSequenceBatching().getStateList()) {
+            String input = state.getInputName();
+            if (!seen.add(input)) {
+                throw TritonException.invalidArg("State input name '" + input + "' specified more than once.");
+            }
+            if (state.getInitialStateCount() > 1) {
+                throw TritonException.invalidArg("initial_state field for state input '" + input
+                        + "' must contain exactly one or zero element. Found '" + state.getInitialStateCount()
+                        + "' elements.");
+            }
+            if (state.getInitialStateCount() == 0) {
+                if (state.getDimsList().stream().anyMatch(dim -> dim < 0)) {
+                    throw TritonException.invalidArg("model '" + config.getName() + "' state '" + input
+                            + "' has variable dims " + state.getDimsList() + " and no initial_state: the embedded"
+                            + " engine starts such a state as zeros, so give it an initial_state with fixed dims");
+                }
+                continue;
+            }
+            ModelSequenceBatching.InitialState given = state.getInitialState(0);
+            if (given.getDataType() != state.getDataType()) {
+                throw TritonException.invalidArg("The data type used for 'initial_state' field of state '" + input
+                        + "' does not match the state data type.");
+            }
+            if (given.getName().isEmpty()) {
+                throw TritonException.invalidArg("Field 'name' must be set when using initial_state for state input '"
+                        + input + "'.");
+            }
+            if (given.getDimsCount() != state.getDimsCount()) {
+                throw TritonException.invalidArg("Number of dimensions in 'initial_state' doesn't match the size of"
+                        + " 'state' dimensions for state input '" + input + "'. " + given.getDimsCount() + " != "
+                        + state.getDimsCount());
+            }
+            for (int i = 0; i < given.getDimsCount(); i++) {
+                long dim = given.getDims(i);
+                if (dim < 0) {
+                    throw TritonException.invalidArg("'initial_state' field for state input name '" + input
+                            + "' contains variable dimensions.");
+                }
+                if (state.getDims(i) >= 0 && state.getDims(i) != dim) {
+                    throw TritonException.invalidArg("'initial_state' dim for input name '" + input
+                            + "' doesn't match 'state' dim description. " + dim + " != " + state.getDims(i));
+                }
+            }
+            DataType type = DataType.fromConfig(state.getDataType());
+            long[] dims = given.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            long elements = Tensor.elementCount(input, dims);
+            byte[] data;
+            if (given.hasZeroData()) {
+                data = new byte[Math.toIntExact(elements * (type == DataType.BYTES ? 4 : type.elementSize()))];
+            } else if (given.hasDataFile()) {
+                data = dataFile(config, modelDir, given.getDataFile(), type, elements);
+            } else {
+                throw TritonException.invalidArg("initial_state setting expects state'" + input
+                        + "' to have state_data set");
+            }
+            initial.put(input, new InitialState(type, dims, data));
+        }
+        return initial;
+    }
+
+    private static byte[] dataFile(ModelConfig config, java.nio.file.Path modelDir, String name, DataType type,
+            long elements) {
+        java.nio.file.Path folder = modelDir.resolve("initial_state").normalize();
+        java.nio.file.Path file = folder.resolve(name).normalize();
+        // relative to the repository: the reason reaches clients through the repository index
+        String shown = config.getName() + "/initial_state/" + name;
+        if (!file.startsWith(folder) || file.equals(folder)) {
+            throw TritonException.invalidArg("model '" + config.getName() + "': initial_state data_file '" + name
+                    + "' must name a file inside the model's initial_state folder");
+        }
+        byte[] bytes;
+        try {
+            bytes = java.nio.file.Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new TritonException(TritonException.Code.INTERNAL, "failed to open text file for read " + shown
+                    + ": No such file or directory");
+        } catch (java.io.IOException e) {
+            throw new TritonException(TritonException.Code.INTERNAL, "failed to open text file for read " + shown
+                    + ": " + e.getMessage());
+        }
+        if (type == DataType.BYTES) {
+            checkStrings(config, name, bytes, elements);
+            return bytes;
+        }
+        long expected = elements * type.elementSize();
+        if (bytes.length < expected) {
+            // Triton's words, its missing space included
+            throw TritonException.invalidArg("initial_state setting expects " + expected + " bytes, but the data "
+                    + "provided from " + name + "only has " + bytes.length + " bytes.");
+        }
+        return java.util.Arrays.copyOf(bytes, Math.toIntExact(expected));
+    }
+
+    /** A TYPE_STRING data_file must hold exactly {@code elements} length-prefixed strings. */
+    private static void checkStrings(ModelConfig config, String name, byte[] bytes, long elements) {
+        ByteBuffer data = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long count = 0;
+        while (data.remaining() >= 4) {
+            int length = data.getInt();
+            if (length < 0 || length > data.remaining()) {
+                break;
+            }
+            data.position(data.position() + length);
+            count++;
+        }
+        if (count != elements || data.hasRemaining()) {
+            throw TritonException.invalidArg("model '" + config.getName() + "': initial_state data_file '" + name
+                    + "' must hold " + elements + " strings, each a 4-byte little-endian length and its bytes");
+        }
     }
 
     private static Tensor control(ModelConfig config, ModelSequenceBatching.ControlInput input,
@@ -321,14 +519,14 @@ final class SequenceBatcher implements JobRunner {
 
     private synchronized void releaseIdle() {
         long now = System.nanoTime();
-        sequences.entrySet().removeIf(entry -> {
-            Sequence sequence = entry.getValue();
-            boolean idle = !sequence.running && sequence.queue.isEmpty() && now - sequence.lastUsed > idleNanos;
-            if (idle) {
-                released.put(entry.getKey(), Boolean.TRUE);
+        for (Sequence sequence : List.copyOf(sequences.values())) {
+            if (sequence.slotted && !sequence.running && sequence.queue.isEmpty()
+                    && now - sequence.lastUsed > idleNanos) {
+                released.put(sequence.id, Boolean.TRUE);
+                leave(sequence);
             }
-            return idle;
-        });
+        }
+        admitBacklog();
     }
 
     @Override
@@ -353,6 +551,7 @@ final class SequenceBatcher implements JobRunner {
         synchronized (this) {
             sequences.values().forEach(sequence -> queued.addAll(sequence.queue));
             sequences.clear();
+            backlog.clear();
         }
         TritonException exiting = TritonException.unavailable("Server exiting");
         queued.forEach(job -> job.fail(exiting));

@@ -71,14 +71,16 @@ final class ServedModel implements Model {
 
     /**
      * @param labels each output's classification labels (from its label_filename), by output name
+     * @param initialStates a sequence model's initial states by state input name
      */
     static ServedModel ready(ModelConfig config, long version, List<Backend> instances, Execution execution,
-            java.util.Map<String, List<String>> labels) {
+            java.util.Map<String, List<String>> labels,
+            java.util.Map<String, SequenceBatcher.InitialState> initialStates) {
         return new ServedModel(config, version, stats -> {
             JobRunner scheduler = JobRunner.of(new Scheduler(config, instances, execution.executor(),
                     execution.timer(), stats));
-            return config.hasSequenceBatching() ? new SequenceBatcher(config, scheduler, execution.timer())
-                    : scheduler;
+            return config.hasSequenceBatching() ? new SequenceBatcher(config, scheduler, execution.timer(),
+                    initialStates, instances.size()) : scheduler;
         }, execution, ModelState.READY, "", labels);
     }
 

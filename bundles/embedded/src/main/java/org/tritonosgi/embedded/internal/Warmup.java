@@ -30,9 +30,11 @@ final class Warmup {
 
     /**
      * @param modelDir the model folder, whose {@value #FOLDER} directory holds input_data_file files
+     * @param initialStates a sequence model's initial states by state input name
      * @throws TritonException INVALID_ARG naming the model, the warmup and the input when one fails
      */
-    static void run(ModelConfig config, Path modelDir, List<Backend> instances) {
+    static void run(ModelConfig config, Path modelDir, List<Backend> instances,
+            Map<String, SequenceBatcher.InitialState> initialStates) {
         RequestValidator validator = new RequestValidator(config);
         for (ModelWarmup warmup : config.getModelWarmupList()) {
             String where = "model '" + config.getName() + "' warmup '" + warmup.getName() + "'";
@@ -48,7 +50,7 @@ final class Warmup {
                 InferenceRequest.Builder sequence = InferenceRequest.builder().id(request.id());
                 request.inputs().forEach(sequence::input);
                 request = SequenceBatcher.backendRequest(config, sequence.sequence(1L, true, true).build(),
-                        Math.max(1, warmup.getBatchSize()), Map.of());
+                        Math.max(1, warmup.getBatchSize()), Map.of(), initialStates);
             }
             int count = Math.max(1, warmup.getCount());
             for (Backend instance : instances) {

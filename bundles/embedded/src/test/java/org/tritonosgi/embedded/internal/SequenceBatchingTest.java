@@ -210,4 +210,221 @@ class SequenceBatchingTest {
                 server.index(false).get(0).reason());
         assertEquals(4f, value(send(step(8L, true, true, 4))), "warmup left no state behind");
     }
+
+    /** Records what each execution receives; the first execution waits until {@code gate} opens. */
+    private static final class Recording implements ModelBackend {
+        final List<InferenceRequest> seen = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public BackendInstance createInstance(org.tritonosgi.api.config.ModelConfig config, Path dir) {
+            return new BackendInstance() {
+                @Override
+                public List<Tensor> execute(InferenceRequest request) {
+                    try {
+                        if (!gate.await(10, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("the gate never opened");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    seen.add(request);
+                    return List.of(request.input("IN").renamed("OUT"));
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    private static final String RECORDED = """
+            backend: "recording"
+            max_batch_size: %d
+            sequence_batching {
+              max_sequence_idle_microseconds: %d
+              %s
+              control_input [
+                { name: "START" control [ { kind: CONTROL_SEQUENCE_START int32_false_true: [ 0, 1 ] } ] },
+                { name: "CORRID" control [ { kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_UINT64 } ] }
+              ]
+            }
+            input [ { name: "IN" data_type: TYPE_INT32 dims: [ 1 ] } ]
+            output [ { name: "OUT" data_type: TYPE_INT32 dims: [ 1 ] } ]
+            """;
+
+    private Recording startRecorded(String config) throws Exception {
+        Recording recording = new Recording();
+        TestRepository.model(repo, "rec", config, 1);
+        server = TestRepository.start(repo);
+        server.addBackend("recording", recording);
+        ExternalBackendTest.await("rec is ready", () -> server.index(true).size() == 1);
+        return recording;
+    }
+
+    private CompletableFuture<InferenceResponse> sendInt(Object id, boolean start, boolean end, int value,
+            long... shape) {
+        long[] dims = shape.length == 0 ? new long[] {1, 1} : shape;
+        ByteBuffer data = ByteBuffer.allocate(4 * (int) Tensor.elementCount("IN", dims)).order(ByteOrder.LITTLE_ENDIAN);
+        while (data.hasRemaining()) {
+            data.putInt(value);
+        }
+        return server.model("rec", 0).infer(InferenceRequest.builder()
+                .input(new Tensor("IN", DataType.INT32, dims, data.flip()))
+                .sequence(id, start, end).build()).toCompletableFuture();
+    }
+
+    private long pending() {
+        return ((ServedModel) server.model("rec", 1)).statistics().pendingRequestCount();
+    }
+
+    private static List<Long> longs(Tensor tensor) {
+        ByteBuffer data = tensor.data().order(ByteOrder.LITTLE_ENDIAN);
+        List<Long> values = new ArrayList<>();
+        while (data.remaining() >= 8) {
+            values.add(data.getLong());
+        }
+        return values;
+    }
+
+    @Test
+    void theNextRequestsOfDifferentSequencesRunAsOneBatch() throws Exception {
+        for (String strategy : List.of("direct { }", "oldest { max_candidate_sequences: 4 }")) {
+            Recording recording = startRecorded(RECORDED.formatted(4, 1_000_000, strategy));
+            CompletableFuture<InferenceResponse> first = sendInt(1L, true, false, 10);
+            ExternalBackendTest.await("the first request runs", () -> pending() == 0);
+            List<CompletableFuture<InferenceResponse>> others = new ArrayList<>();
+            for (long id = 2; id <= 4; id++) {
+                others.add(sendInt(id, true, false, (int) id * 10));
+            }
+            ExternalBackendTest.await("three sequences wait", () -> pending() == 3);
+            recording.gate.countDown();
+            first.get(10, TimeUnit.SECONDS).close();
+            for (int i = 0; i < 3; i++) {
+                try (InferenceResponse response = others.get(i).get(10, TimeUnit.SECONDS)) {
+                    assertEquals(10 * (i + 2), response.output("OUT").data().order(ByteOrder.LITTLE_ENDIAN).getInt(),
+                            strategy + ": each sequence gets its own row back");
+                }
+            }
+            assertEquals(2, recording.seen.size(), strategy + ": one execution for the three waiting sequences");
+            InferenceRequest batch = recording.seen.get(1);
+            assertEquals(List.of(3L, 1L), java.util.Arrays.stream(batch.input("CORRID").shape()).boxed().toList());
+            assertEquals(List.of(2L, 3L, 4L), longs(batch.input("CORRID")), strategy + ": one row per sequence");
+            var stats = ((ServedModel) server.model("rec", 1)).statistics();
+            assertEquals(4, stats.inferenceCount(), strategy);
+            assertEquals(2, stats.executionCount(), strategy);
+            server.deactivate();
+            server = null;
+        }
+    }
+
+    @Test
+    void aSequenceWithoutAFreeSlotWaitsInTheBacklogUntilOneEndsOrIdlesOut() throws Exception {
+        // max_batch_size 0 and one instance: direct has a single slot
+        Recording recording = startRecorded(RECORDED.formatted(0, 300_000, "direct { }"));
+        recording.gate.countDown();
+        sendInt(1L, true, false, 1, 1).get(10, TimeUnit.SECONDS).close();
+        CompletableFuture<InferenceResponse> waiting = sendInt(2L, true, false, 2, 1);
+        sendInt(1L, false, false, 3, 1).get(10, TimeUnit.SECONDS).close();
+        assertTrue(!waiting.isDone(), "sequence 2 ran while sequence 1 held the only slot");
+        sendInt(1L, false, true, 4, 1).get(10, TimeUnit.SECONDS).close();
+        waiting.get(10, TimeUnit.SECONDS).close();
+
+        // sequence 2 never ends: its slot comes free once it idles past max_sequence_idle_microseconds
+        CompletableFuture<InferenceResponse> third = sendInt(3L, true, true, 5, 1);
+        third.get(10, TimeUnit.SECONDS).close();
+        TritonException released = failure(sendInt(2L, false, false, 6, 1));
+        assertTrue(released.getMessage().contains("max_sequence_idle_microseconds"), released.getMessage());
+        assertEquals(List.of(1L, 1L, 1L, 2L, 3L), recording.seen.stream()
+                .map(request -> longs(request.input("CORRID")).get(0)).toList(), "the order the slot was used in");
+    }
+
+    @Test
+    void aBatchOfSeveralRowsAndASecondStartAreHandledAsTritonDoes() throws Exception {
+        Recording recording = startRecorded(RECORDED.formatted(4, 1_000_000, "direct { }"));
+        recording.gate.countDown();
+        TritonException batch = failure(sendInt(1L, true, false, 1, 2, 1));
+        assertEquals(TritonException.Code.INVALID_ARG, batch.code());
+        assertEquals("inference request to model 'rec' must specify batch-size 1 due to requirements of sequence "
+                + "batcher", batch.getMessage());
+
+        // a START for a sequence that has not ended restarts it (Triton logs a conflict), it is not refused
+        sendInt(7L, true, false, 1).get(10, TimeUnit.SECONDS).close();
+        sendInt(7L, true, false, 2).get(10, TimeUnit.SECONDS).close();
+        sendInt(7L, false, true, 3).get(10, TimeUnit.SECONDS).close();
+        assertEquals(List.of(1, 1, 0), recording.seen.stream().map(request -> request.input("START").data()
+                .order(ByteOrder.LITTLE_ENDIAN).getInt()).toList());
+    }
+
+    @Test
+    void anInitialStateComesFromItsDataFileAndABadOneKeepsTheModelUnavailableSayingWhy() throws Exception {
+        String fromFile = ACCUMULATOR.formatted("direct { }").replace("zero_data: true", "data_file: \"ten\"");
+        Path dir = OnnxModels.write(repo, "acc", accumulator(), fromFile, 1);
+        java.nio.file.Files.createDirectories(dir.resolve("initial_state"));
+        java.nio.file.Files.write(dir.resolve("initial_state/ten"), ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN).putFloat(10).array());
+        server = TestRepository.start(repo);
+        assertEquals(11f, value(send(step(3L, true, false, 1))), "10 from the file, then + 1");
+        assertEquals(13f, value(send(step(3L, false, true, 2))));
+        assertEquals(15f, value(send(step(4L, true, true, 5))), "each new sequence starts from the file again");
+        server.deactivate();
+        server = null;
+
+        java.util.Map<String, String> broken = new java.util.LinkedHashMap<>();
+        broken.put(fromFile.replace("\"ten\"", "\"missing\""),
+                "failed to open text file for read acc/initial_state/missing: No such file or directory");
+        broken.put(fromFile.replace("\"ten\"", "\"short\""),
+                "initial_state setting expects 4 bytes, but the data provided from shortonly has 2 bytes.");
+        broken.put(fromFile.replace("\"ten\"", "\"../config.pbtxt\""),
+                "model 'acc': initial_state data_file '../config.pbtxt' must name a file inside the model's"
+                        + " initial_state folder");
+        broken.put(fromFile.replace("name: \"zeros\" data_type: TYPE_FP32 dims: [ 1 ]",
+                "name: \"zeros\" data_type: TYPE_FP32 dims: [ 2 ]"),
+                "'initial_state' dim for input name 'STATE_IN' doesn't match 'state' dim description. 2 != 1");
+        broken.put(fromFile.replace("name: \"zeros\" data_type: TYPE_FP32", "name: \"zeros\" data_type: TYPE_INT32"),
+                "The data type used for 'initial_state' field of state 'STATE_IN' does not match the state data"
+                        + " type.");
+        broken.put(fromFile.replace("name: \"zeros\" ", ""),
+                "Field 'name' must be set when using initial_state for state input 'STATE_IN'.");
+        broken.put(fromFile.replace("data_file: \"ten\"", ""),
+                "initial_state setting expects state'STATE_IN' to have state_data set");
+        java.nio.file.Files.write(dir.resolve("initial_state/short"), new byte[2]);
+        for (var entry : broken.entrySet()) {
+            java.nio.file.Files.writeString(dir.resolve("config.pbtxt"), entry.getKey());
+            server = TestRepository.start(repo);
+            var row = server.index(false).get(0);
+            assertEquals(org.tritonosgi.api.ModelState.UNAVAILABLE, row.state(), entry.getValue());
+            assertTrue(row.reason().contains(entry.getValue()), row.reason());
+            server.deactivate();
+            server = null;
+        }
+    }
+
+    @Test
+    void correlationIdsOnAModelWithoutASequenceBatcherAreIgnoredAndBatchedTogether() throws Exception {
+        Recording recording = new Recording();
+        TestRepository.model(repo, "rec", """
+                backend: "recording"
+                max_batch_size: 4
+                dynamic_batching { }
+                input [ { name: "IN" data_type: TYPE_INT32 dims: [ 1 ] } ]
+                output [ { name: "OUT" data_type: TYPE_INT32 dims: [ 1 ] } ]
+                """, 1);
+        server = TestRepository.start(repo);
+        server.addBackend("recording", recording);
+        ExternalBackendTest.await("rec is ready", () -> server.index(true).size() == 1);
+        CompletableFuture<InferenceResponse> first = sendInt(1L, true, false, 1);
+        ExternalBackendTest.await("the first request runs", () -> pending() == 0);
+        CompletableFuture<InferenceResponse> second = sendInt(2L, false, false, 2);
+        CompletableFuture<InferenceResponse> third = sendInt("text", false, true, 3);
+        ExternalBackendTest.await("two requests wait", () -> pending() == 2);
+        recording.gate.countDown();
+        for (var response : List.of(first, second, third)) {
+            response.get(10, TimeUnit.SECONDS).close();
+        }
+        assertEquals(2, recording.seen.size(), "the two waiting requests ran as one batch");
+        assertEquals(List.of(2L, 1L), java.util.Arrays.stream(recording.seen.get(1).input("IN").shape()).boxed()
+                .toList());
+    }
 }

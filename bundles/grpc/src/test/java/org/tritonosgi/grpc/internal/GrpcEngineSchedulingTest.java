@@ -116,9 +116,15 @@ class GrpcEngineSchedulingTest {
         model("cold", WARM.formatted("cold", 3));
         model("memo", MEMO);
         model("acc", ACCUMULATOR);
+        model("acc_file", ACCUMULATOR.replace("\"acc\"", "\"acc_file\"").replace("zero_data: true",
+                "data_file: \"hundred\""));
         try {
             java.nio.file.Files.write(repo.resolve("acc/1/model.onnx"), java.util.Base64.getDecoder()
                     .decode(ACCUMULATOR_ONNX));
+            java.nio.file.Files.write(repo.resolve("acc_file/1/model.onnx"), java.util.Base64.getDecoder()
+                    .decode(ACCUMULATOR_ONNX));
+            java.nio.file.Files.createDirectories(repo.resolve("acc_file/initial_state"));
+            java.nio.file.Files.write(repo.resolve("acc_file/initial_state/hundred"), floats(100).toByteArray());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -210,6 +216,25 @@ class GrpcEngineSchedulingTest {
                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("INPUT").setDatatype("FP32")
                         .addShape(1).addShape(1))
                 .addRawInputContents(floats(value)).build();
+    }
+
+    @Test
+    void interleavedSequencesStartFromTheDataFileAndABatchOfTwoIsInvalidArgument() {
+        java.util.function.Function<ModelInferRequest, ModelInferRequest> toFile = request -> request.toBuilder()
+                .setModelName("acc_file").build();
+        // two sequences in step: each keeps its own state, each starts from initial_state/hundred
+        float[][] expected = {{101, 103}, {110, 130}};
+        for (int i = 0; i < 2; i++) {
+            for (int id = 0; id < 2; id++) {
+                ModelInferResponse response = client.blocking().modelInfer(toFile.apply(
+                        step(70 + id, i == 0, i == 1, (i + 1) * (id == 0 ? 1 : 10))));
+                assertEquals(floats(expected[id][i]), response.getRawOutputContents(0), "sequence " + (70 + id));
+            }
+        }
+        ModelInferRequest two = step(80, true, true, 1).toBuilder().setInputs(0, step(80, true, true, 1)
+                .getInputs(0).toBuilder().setShape(0, 2)).setRawInputContents(0, floats(1).concat(floats(2))).build();
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.blocking().modelInfer(two),
+                "inference request to model 'acc' must specify batch-size 1 due to requirements of sequence batcher");
     }
 
     @Test

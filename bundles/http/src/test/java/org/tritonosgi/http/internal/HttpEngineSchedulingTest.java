@@ -91,9 +91,16 @@ class HttpEngineSchedulingTest {
         HttpFixture.model(repo, "cold", WARM.formatted("cold", 3));
         HttpFixture.model(repo, "memo", MEMO);
         HttpFixture.model(repo, "acc", ACCUMULATOR);
+        HttpFixture.model(repo, "acc_file", ACCUMULATOR.replace("\"acc\"", "\"acc_file\"").replace("zero_data: true",
+                "data_file: \"hundred\""));
         try {
             java.nio.file.Files.write(repo.resolve("acc/1/model.onnx"), java.util.Base64.getDecoder()
                     .decode(ACCUMULATOR_ONNX));
+            java.nio.file.Files.write(repo.resolve("acc_file/1/model.onnx"), java.util.Base64.getDecoder()
+                    .decode(ACCUMULATOR_ONNX));
+            java.nio.file.Files.createDirectories(repo.resolve("acc_file/initial_state"));
+            java.nio.file.Files.write(repo.resolve("acc_file/initial_state/hundred"), java.nio.ByteBuffer.allocate(4)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(100).array());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -178,6 +185,22 @@ class HttpEngineSchedulingTest {
         return "{\"parameters\": {\"sequence_id\": " + id + ", \"sequence_start\": " + start
                 + ", \"sequence_end\": " + end + "}, \"inputs\": [{\"name\": \"INPUT\", \"datatype\": \"FP32\","
                 + " \"shape\": [1, 1], \"data\": [" + value + "]}]}";
+    }
+
+    @Test
+    void interleavedSequencesStartFromTheDataFileAndABatchOfTwoIs400() throws Exception {
+        float[][] expected = {{101, 103}, {110, 130}};
+        for (int i = 0; i < 2; i++) {
+            for (int id = 0; id < 2; id++) {
+                JsonNode response = json(http.post("/v2/models/acc_file/infer", step(Integer.toString(70 + id),
+                        i == 0, i == 1, (i + 1) * (id == 0 ? 1 : 10))));
+                assertEquals("[" + expected[id][i] + "]", response.get("outputs").get(0).get("data").toString(),
+                        "sequence " + (70 + id));
+            }
+        }
+        assertError(http.post("/v2/models/acc/infer", step("80", true, true, 1).replace("[1, 1], \"data\": [1.0]",
+                "[2, 1], \"data\": [1.0, 2.0]")), 400,
+                "inference request to model 'acc' must specify batch-size 1 due to requirements of sequence batcher");
     }
 
     @Test
