@@ -299,7 +299,7 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
 
     @Override
     public CompletionStage<Void> unload(String name, boolean unloadDependents) {
-        return registry.unload(name);
+        return registry.unload(name, unloadDependents);
     }
 
     @Override

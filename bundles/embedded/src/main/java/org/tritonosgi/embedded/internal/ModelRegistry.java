@@ -38,6 +38,8 @@ final class ModelRegistry {
     private final Settings settings;
     private final ModelLoader loader;
     private final ConcurrentSkipListMap<String, ModelEntry> entries = new ConcurrentSkipListMap<>();
+    /** Models loaded only because an ensemble needs them (explicit mode); changed on the registry's thread. */
+    private final java.util.Set<String> implicit = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService changes;
     private ScheduledFuture<?> polling;
 
@@ -63,7 +65,9 @@ final class ModelRegistry {
                         LOG.warn("PID {}: startup model '{}' (property startup.models) is not in the repositories {}",
                                 settings.pid(), name, settings.repositories());
                     } else {
-                        replace(name, loader.load(name, dir, null));
+                        ModelEntry entry = loader.load(name, dir, null);
+                        replace(name, entry);
+                        loadComposing(entry, new java.util.HashSet<>(List.of(name)));
                     }
                 }
             }
@@ -172,6 +176,7 @@ final class ModelRegistry {
             try {
                 ModelEntry entry = loadNow(name, options);
                 replace(name, entry);
+                implicit.remove(name);
                 loadComposing(entry, new java.util.HashSet<>(List.of(name)));
                 String problem = problem(entry);
                 if (problem.isEmpty()) {
@@ -238,6 +243,7 @@ final class ModelRegistry {
                                 settings.serverId(), composing, entry.name());
                         ModelEntry loaded = loader.load(composing, dir, null);
                         replace(composing, loaded);
+                        implicit.add(composing);
                         loadComposing(loaded, seen);
                     }
                 }
@@ -305,7 +311,12 @@ final class ModelRegistry {
         return "";
     }
 
-    CompletionStage<Void> unload(String name) {
+    /**
+     * Unloads a model; with {@code dependents}, as Triton's unload_dependents, also the composing models its
+     * ensemble versions loaded (not those loaded by name, nor those another loaded ensemble still uses), and
+     * theirs in turn.
+     */
+    CompletionStage<Void> unload(String name, boolean dependents) {
         if (settings.controlMode() != Settings.ControlMode.EXPLICIT) {
             return CompletableFuture.failedFuture(notExplicit());
         }
@@ -318,13 +329,46 @@ final class ModelRegistry {
                 return;
             }
             if (entry != null && !entry.unloaded()) {
-                entries.put(name, entry.asUnloaded());
-                retire(entry, "unloaded");
-                LOG.info("Triton embedded engine '{}': unloaded model '{}'", settings.serverId(), name);
+                unloadNow(entry);
+                if (dependents) {
+                    unloadComposing(entry);
+                }
             }
             done.complete(null);
         });
         return done;
+    }
+
+    private void unloadNow(ModelEntry entry) {
+        entries.put(entry.name(), entry.asUnloaded());
+        implicit.remove(entry.name());
+        retire(entry, "unloaded");
+        LOG.info("Triton embedded engine '{}': unloaded model '{}'", settings.serverId(), entry.name());
+    }
+
+    private void unloadComposing(ModelEntry ensemble) {
+        for (String composing : composingModels(ensemble)) {
+            ModelEntry entry = entries.get(composing);
+            if (entry != null && !entry.unloaded() && implicit.contains(composing) && !usedByLoadedEnsemble(composing)) {
+                unloadNow(entry);
+                unloadComposing(entry);
+            }
+        }
+    }
+
+    private static java.util.Set<String> composingModels(ModelEntry entry) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (ServedModel model : entry.versions().values()) {
+            if (EnsembleGraph.isEnsemble(model.config())) {
+                model.config().getEnsembleScheduling().getStepList().forEach(step -> names.add(step.getModelName()));
+            }
+        }
+        return names;
+    }
+
+    private boolean usedByLoadedEnsemble(String name) {
+        return entries.values().stream().anyMatch(entry -> !entry.unloaded()
+                && composingModels(entry).contains(name));
     }
 
     private TritonException notExplicit() {

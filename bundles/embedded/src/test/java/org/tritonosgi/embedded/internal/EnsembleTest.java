@@ -177,6 +177,56 @@ class EnsembleTest {
         assertTrue(refused.getMessage().contains("'add'"), refused.getMessage());
     }
 
+    private static String chain(String name, String... models) {
+        StringBuilder steps = new StringBuilder();
+        for (int i = 0; i < models.length; i++) {
+            steps.append(i == 0 ? "" : ",\n").append("{ model_name: \"").append(models[i])
+                    .append("\" input_map { key: \"INPUT0\" value: \"").append(i == 0 ? "INPUT0" : "T" + i)
+                    .append("\" } output_map { key: \"OUTPUT0\" value: \"")
+                    .append(i == models.length - 1 ? "OUTPUT0" : "T" + (i + 1)).append("\" } }");
+        }
+        return """
+                name: "%s"
+                platform: "ensemble"
+                max_batch_size: 8
+                input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                ensemble_scheduling { step [ %s ] }
+                """.formatted(name, steps);
+    }
+
+    private java.util.Set<String> loaded() {
+        return server.index(true).stream().map(ModelIndexEntry::name).collect(java.util.stream.Collectors.toSet());
+    }
+
+    @Test
+    void unloadDependentsUnloadsOnlyTheComposingModelsTheEnsembleLoadedThatNoOtherEnsembleUses() throws Exception {
+        for (String name : List.of("a", "b", "c", "d", "e")) {
+            TestRepository.model(repo, name, IDENTITY_FP32.formatted(name), 1);
+        }
+        TestRepository.model(repo, "inner", chain("inner", "d", "e"), 1);
+        TestRepository.model(repo, "outer", chain("outer", "a", "b", "inner"), 1);
+        TestRepository.model(repo, "other", chain("other", "b"), 1);
+        // c and the ensemble "outer" use: a (loaded for it), b (also used by "other"), inner -> d, e (nested)
+        TestRepository.model(repo, "withc", chain("withc", "c"), 1);
+        server = TestRepository.start(Settings.of(List.of(repo)).withControlMode(Settings.ControlMode.EXPLICIT));
+        server.load("c", org.tritonosgi.api.LoadOptions.DEFAULT).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (String ensemble : List.of("outer", "other", "withc")) {
+            server.load(ensemble, org.tritonosgi.api.LoadOptions.DEFAULT).toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(java.util.Set.of("a", "b", "c", "d", "e", "inner", "outer", "other", "withc"), loaded());
+        infer("outer", floats("INPUT0", 1, 2)).close();
+
+        server.unload("outer", true).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.Set.of("b", "c", "other", "withc"), loaded(),
+                "a, inner, d and e were loaded for outer alone; b is still used by other");
+        server.unload("withc", true).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.Set.of("b", "c", "other"), loaded(), "c was loaded by name: it stays");
+        server.unload("other", false).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.Set.of("b", "c"), loaded(), "without unload_dependents only the ensemble goes");
+    }
+
     @Test
     void cyclesUnknownTensorsAndUnwrittenOutputsAreRefusedAtLoadWithTheReason() {
         TestRepository.model(repo, "a", IDENTITY_FP32.formatted("a"), 1);

@@ -219,6 +219,39 @@ class GrpcEngineSchedulingTest {
     }
 
     @Test
+    void unloadDependentsAlsoUnloadsTheComposingModelsAnEnsembleLoaded(@TempDir Path explicitRepo) throws Exception {
+        for (String name : List.of("first", "second")) {
+            Files.createDirectories(explicitRepo.resolve(name).resolve("1"));
+            Files.writeString(explicitRepo.resolve(name).resolve("config.pbtxt"), IDENTITY.formatted(name));
+        }
+        Files.createDirectories(explicitRepo.resolve("pipe").resolve("1"));
+        Files.writeString(explicitRepo.resolve("pipe").resolve("config.pbtxt"), ENSEMBLE.formatted("pipe", "first"));
+        EmbeddedInferenceServer explicit = new EmbeddedInferenceServer(Settings.of(List.of(explicitRepo))
+                .withControlMode(Settings.ControlMode.EXPLICIT), "explicit");
+        GrpcServer grpc = new GrpcServer(explicit, GrpcSettings.plain(new InetSocketAddress("127.0.0.1", 0)));
+        grpc.start();
+        try (TestClient repository = new TestClient(grpc.localAddress().getPort())) {
+            for (boolean dependents : new boolean[] {false, true}) {
+                repository.blocking().repositoryModelLoad(
+                        org.tritonosgi.grpc.internal.proto.RepositoryModelLoadRequest.newBuilder()
+                                .setModelName("pipe").build());
+                assertEquals(3, repository.blocking().repositoryIndex(RepositoryIndexRequest.newBuilder()
+                        .setReady(true).build()).getModelsCount(), "the ensemble loaded both composing models");
+                repository.blocking().repositoryModelUnload(
+                        org.tritonosgi.grpc.internal.proto.RepositoryModelUnloadRequest.newBuilder()
+                                .setModelName("pipe").putParameters("unload_dependents",
+                                        org.tritonosgi.grpc.internal.proto.ModelRepositoryParameter.newBuilder()
+                                                .setBoolParam(dependents).build()).build());
+                assertEquals(dependents ? 0 : 2, repository.blocking().repositoryIndex(RepositoryIndexRequest
+                        .newBuilder().setReady(true).build()).getModelsCount(), "unload_dependents " + dependents);
+            }
+        } finally {
+            grpc.stop();
+            explicit.deactivate();
+        }
+    }
+
+    @Test
     void interleavedSequencesStartFromTheDataFileAndABatchOfTwoIsInvalidArgument() {
         java.util.function.Function<ModelInferRequest, ModelInferRequest> toFile = request -> request.toBuilder()
                 .setModelName("acc_file").build();

@@ -60,6 +60,19 @@ class HttpEndpointsTest {
                 input [ { name: "IN" data_type: TYPE_INT64 dims: [ 1 ] } ]
                 output [ { name: "OUT" data_type: TYPE_INT64 dims: [ 1 ] } ]
                 """);
+        // sorted after "spare", and not loaded at start: the index positions above stay
+        HttpFixture.model(repo, "zpart", """
+                backend: "identity"
+                input [ { name: "IN" data_type: TYPE_INT64 dims: [ 1 ] } ]
+                output [ { name: "OUT" data_type: TYPE_INT64 dims: [ 1 ] } ]
+                """);
+        HttpFixture.model(repo, "zpipe", """
+                platform: "ensemble"
+                input [ { name: "IN" data_type: TYPE_INT64 dims: [ 1 ] } ]
+                output [ { name: "OUT" data_type: TYPE_INT64 dims: [ 1 ] } ]
+                ensemble_scheduling { step [ { model_name: "zpart" input_map { key: "IN" value: "IN" }
+                  output_map { key: "OUT" value: "OUT" } } ] }
+                """);
         http = new HttpFixture(Settings.of(List.of(repo)).withExitTimeout(Duration.ofSeconds(5))
                 .withControlMode(Settings.ControlMode.EXPLICIT, "identity", "gen", "repeat"), s -> s);
     }
@@ -129,6 +142,24 @@ class HttpEndpointsTest {
                 + "\\\"TYPE_INT32\\\",\\\"dims\\\":[2]}],\\\"output\\\":[{\\\"name\\\":\\\"OUT\\\",\\\"data_type\\\":"
                 + "\\\"TYPE_INT32\\\",\\\"dims\\\":[2]}]}\"}}").statusCode());
         assertEquals("INT32", json(http.get("/v2/models/spare")).get("inputs").get(0).get("datatype").asText());
+    }
+
+    @Test
+    void unloadDependentsAlsoUnloadsTheComposingModelsAnEnsembleLoaded() throws Exception {
+        String unloaded = "{\"name\":\"zpart\",\"version\":\"1\",\"state\":\"READY\"}";
+        for (boolean dependents : new boolean[] {false, true}) {
+            assertEquals(200, http.post("/v2/repository/models/zpipe/load", "").statusCode());
+            assertTrue(json(http.post("/v2/repository/index", "{\"ready\": true}")).toString().contains(unloaded),
+                    "loading the ensemble loaded its composing model");
+            assertEquals(200, http.post("/v2/repository/models/zpipe/unload",
+                    "{\"parameters\":{\"unload_dependents\":" + dependents + "}}").statusCode());
+            JsonNode index = json(http.post("/v2/repository/index", ""));
+            String zpart = index.get(index.size() - 2).toString();
+            assertEquals(dependents ? "{\"name\":\"zpart\",\"state\":\"UNAVAILABLE\",\"reason\":\"unloaded\"}"
+                    : unloaded, zpart, "unload_dependents " + dependents);
+        }
+        assertError(http.post("/v2/repository/models/zpipe/unload", "{\"parameters\":{\"unload_dependents\":1}}"),
+                400, "unload_dependents");
     }
 
     @Test
