@@ -45,14 +45,14 @@ final class EnsembleRun {
     private boolean statsDone;
 
     EnsembleRun(ModelConfig config, EnsembleGraph graph, EnsembleRunner.Models models, ModelStats stats, Job job,
-            Consumer<EnsembleRun> onEnd) {
+            Consumer<EnsembleRun> onEnd, boolean decoupled) {
         this.config = config;
         this.graph = graph;
         this.models = models;
         this.stats = stats;
         this.job = job;
         this.onEnd = onEnd;
-        this.decoupled = config.getModelTransactionPolicy().getDecoupled();
+        this.decoupled = decoupled;
     }
 
     /** The tensors one line of the data flow has, the steps it started, and the branches made from it. */

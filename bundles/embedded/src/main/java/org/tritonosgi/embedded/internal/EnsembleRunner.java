@@ -37,7 +37,7 @@ final class EnsembleRunner implements JobRunner {
 
     @Override
     public void submit(Job job) {
-        EnsembleRun run = new EnsembleRun(config, graph, models, stats, job, this::ended);
+        EnsembleRun run = new EnsembleRun(config, graph, models, stats, job, this::ended, decoupled());
         synchronized (this) {
             if (closing) {
                 job.fail(TritonException.unavailable("Server exiting"));
@@ -71,6 +71,34 @@ final class EnsembleRunner implements JobRunner {
         }
         TritonException exiting = TritonException.unavailable("Server exiting");
         left.forEach(run -> run.fail(exiting));
+    }
+
+    /**
+     * Whether the ensemble is decoupled: configured so, or (as Triton sets it at load) one of its steps is a
+     * decoupled model, so each of that step's responses can become a response of the ensemble.
+     */
+    boolean decoupled() {
+        if (config.getModelTransactionPolicy().getDecoupled()) {
+            return true;
+        }
+        Set<String> checking = CHECKING.get();
+        if (!checking.add("decoupled " + config.getName())) {
+            return false;
+        }
+        try {
+            for (EnsembleGraph.Step step : graph.steps()) {
+                try {
+                    if (models.model(step.config().getModelName(), step.config().getModelVersion()).isDecoupled()) {
+                        return true;
+                    }
+                } catch (TritonException missing) {
+                    // a missing composing model makes the ensemble unavailable (problem()), not decoupled
+                }
+            }
+            return false;
+        } finally {
+            checking.remove("decoupled " + config.getName());
+        }
     }
 
     /** The first composing model that is missing or not ready, named with its step and reason. */

@@ -124,7 +124,19 @@ final class ServedModel implements Model {
 
     @Override
     public ModelConfig config() {
+        if (scheduler instanceof EnsembleRunner ensemble && !config.getModelTransactionPolicy().getDecoupled()
+                && ensemble.decoupled()) {
+            // as Triton's loaded configuration shows it: an ensemble with a decoupled step is decoupled
+            return config.toBuilder().setModelTransactionPolicy(config.getModelTransactionPolicy().toBuilder()
+                    .setDecoupled(true)).build();
+        }
         return config;
+    }
+
+    @Override
+    public boolean isDecoupled() {
+        return scheduler instanceof EnsembleRunner ensemble ? ensemble.decoupled()
+                : config.getModelTransactionPolicy().getDecoupled();
     }
 
     @Override

@@ -329,35 +329,39 @@ class EnsembleTest {
         TestRepository.model(repo, "single", ensemble.formatted("single", ""), 1);
         server = TestRepository.start(repo);
 
-        List<String> texts = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        server.model("streamed", 0).infer(InferenceRequest.builder()
-                .input(Tensor.ofStrings("TEXT", new long[] {1}, "hi")).build(), new ResponseListener() {
-                    @Override
-                    public void onResponse(InferenceResponse response) {
-                        texts.add(response.output("ECHOED").strings()[0]);
-                        response.close();
-                    }
+        for (String name : List.of("streamed", "single")) {
+            List<String> texts = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            server.model(name, 0).infer(InferenceRequest.builder()
+                    .input(Tensor.ofStrings("TEXT", new long[] {1}, "hi")).build(), new ResponseListener() {
+                        @Override
+                        public void onResponse(InferenceResponse response) {
+                            texts.add(response.output("ECHOED").strings()[0]);
+                            response.close();
+                        }
 
-                    @Override
-                    public void onComplete() {
-                        done.complete(null);
-                    }
+                        @Override
+                        public void onComplete() {
+                            done.complete(null);
+                        }
 
-                    @Override
-                    public void onError(TritonException error) {
-                        done.completeExceptionally(error);
-                    }
-                });
-        done.get(10, TimeUnit.SECONDS);
-        assertEquals(List.of("hi", "hi", "hi"), texts);
-        assertEquals(3, server.statistics("echo", 0).get(0).inferenceCount());
-
-        // a non-decoupled ensemble answers its first response only: Triton needs the ensemble decoupled for more
-        try (InferenceResponse first = server.model("single", 0).infer(InferenceRequest.builder()
-                .input(Tensor.ofStrings("TEXT", new long[] {1}, "one")).build()).toCompletableFuture()
-                .get(10, TimeUnit.SECONDS)) {
-            assertEquals("one", first.output("ECHOED").strings()[0]);
+                        @Override
+                        public void onError(TritonException error) {
+                            done.completeExceptionally(error);
+                        }
+                    });
+            done.get(10, TimeUnit.SECONDS);
+            assertEquals(List.of("hi", "hi", "hi"), texts, name);
         }
+        assertEquals(6, server.statistics("echo", 0).get(0).inferenceCount());
+
+        // as Triton sets it at load: an ensemble with a decoupled step is decoupled, whatever its config says
+        var single = server.model("single", 0);
+        assertTrue(single.isDecoupled());
+        assertTrue(single.config().getModelTransactionPolicy().getDecoupled(), "its configuration says so too");
+        TritonException oneAnswer = failure(single.infer(InferenceRequest.builder()
+                .input(Tensor.ofStrings("TEXT", new long[] {1}, "one")).build()).toCompletableFuture());
+        assertEquals(TritonException.Code.UNSUPPORTED, oneAnswer.code());
+        assertFalse(server.model("echo", 0).isDecoupled());
     }
 }

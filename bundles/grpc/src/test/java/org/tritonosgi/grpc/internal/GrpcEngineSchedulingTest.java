@@ -115,6 +115,25 @@ class GrpcEngineSchedulingTest {
         model("warm", WARM.formatted("warm", 2));
         model("cold", WARM.formatted("cold", 3));
         model("memo", MEMO);
+        model("repeat3", """
+                backend: "repeat"
+                max_batch_size: 8
+                model_transaction_policy { decoupled: true }
+                parameters { key: "repeat_count" value: { string_value: "3" } }
+                input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                """);
+        // not declared decoupled: its decoupled step makes it so, as in Triton
+        model("fanout", """
+                platform: "ensemble"
+                max_batch_size: 8
+                input [ { name: "IN" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                output [ { name: "OUT" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                ensemble_scheduling { step [
+                  { model_name: "repeat3" input_map { key: "INPUT0" value: "IN" } output_map { key: "OUTPUT0" value: "R" } },
+                  { model_name: "second" input_map { key: "INPUT0" value: "R" } output_map { key: "OUTPUT0" value: "OUT" } }
+                ] }
+                """);
         model("acc", ACCUMULATOR);
         model("acc_file", ACCUMULATOR.replace("\"acc\"", "\"acc_file\"").replace("zero_data: true",
                 "data_file: \"hundred\""));
@@ -249,6 +268,33 @@ class GrpcEngineSchedulingTest {
             grpc.stop();
             explicit.deactivate();
         }
+    }
+
+    @Test
+    void anEnsembleWithADecoupledStepStreamsEveryResponseAndModelInferIsRefused() throws Exception {
+        ModelInferRequest request = ModelInferRequest.newBuilder().setModelName("fanout").setId("f")
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("IN").setDatatype("FP32")
+                        .addShape(1).addShape(2))
+                .addRawInputContents(floats(1, 2)).build();
+        assertStatus(Status.Code.UNIMPLEMENTED, () -> client.blocking().modelInfer(request),
+                "ModelInfer RPC doesn't support models with decoupled transaction policy");
+
+        Recorder<org.tritonosgi.grpc.internal.proto.ModelStreamInferResponse> responses = new Recorder<>();
+        io.grpc.stub.StreamObserver<ModelInferRequest> requests = client.async().modelStreamInfer(responses);
+        requests.onNext(request.toBuilder().putParameters("triton_enable_empty_final_response",
+                InferParameter.newBuilder().setBoolParam(true).build()).build());
+        for (int i = 0; i < 4; i++) {
+            var response = responses.message();
+            assertEquals("", response.getErrorMessage());
+            assertEquals(i == 3 ? 0 : 1, response.getInferResponse().getRawOutputContentsCount(), "response " + i);
+            if (i < 3) {
+                assertEquals(floats(1, 2), response.getInferResponse().getRawOutputContents(0), "response " + i);
+            }
+            assertEquals(i == 3, response.getInferResponse().getParametersOrThrow("triton_final_response")
+                    .getBoolParam(), "three answers, then the empty final one asked for");
+        }
+        requests.onCompleted();
+        assertTrue(responses.next() == Recorder.COMPLETED);
     }
 
     @Test

@@ -85,6 +85,10 @@ final class InferEndpoints {
     private CompletionStage<Reply> infer(ByteBufAllocator alloc, Route route, FullHttpRequest request,
             RequestSpan span) {
         Model model = server.model(route.model(), route.version());
+        if (model.isDecoupled()) {
+            throw new TritonException(TritonException.Code.UNSUPPORTED, "HTTP end point doesn't support models with "
+                    + "decoupled transaction policy");
+        }
         String headerLength = request.headers().get(HEADER_LENGTH);
         InferRequestDecoder.Decoded decoded = headerLength != null && headerLength.trim().equals("0")
                 ? InferRequestDecoder.decodeRaw(request.content(), model.metadata(),

@@ -90,6 +90,25 @@ class HttpEngineSchedulingTest {
         HttpFixture.model(repo, "warm", WARM.formatted("warm", 2));
         HttpFixture.model(repo, "cold", WARM.formatted("cold", 3));
         HttpFixture.model(repo, "memo", MEMO);
+        HttpFixture.model(repo, "repeat3", """
+                backend: "repeat"
+                max_batch_size: 8
+                model_transaction_policy { decoupled: true }
+                parameters { key: "repeat_count" value: { string_value: "3" } }
+                input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                """);
+        // not declared decoupled: its decoupled step makes it so, as in Triton
+        HttpFixture.model(repo, "fanout", """
+                platform: "ensemble"
+                max_batch_size: 8
+                input [ { name: "IN" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                output [ { name: "OUT" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                ensemble_scheduling { step [
+                  { model_name: "repeat3" input_map { key: "INPUT0" value: "IN" } output_map { key: "OUTPUT0" value: "R" } },
+                  { model_name: "second" input_map { key: "INPUT0" value: "R" } output_map { key: "OUTPUT0" value: "OUT" } }
+                ] }
+                """);
         HttpFixture.model(repo, "acc", ACCUMULATOR);
         HttpFixture.model(repo, "acc_file", ACCUMULATOR.replace("\"acc\"", "\"acc_file\"").replace("zero_data: true",
                 "data_file: \"hundred\""));
@@ -185,6 +204,15 @@ class HttpEngineSchedulingTest {
         return "{\"parameters\": {\"sequence_id\": " + id + ", \"sequence_start\": " + start
                 + ", \"sequence_end\": " + end + "}, \"inputs\": [{\"name\": \"INPUT\", \"datatype\": \"FP32\","
                 + " \"shape\": [1, 1], \"data\": [" + value + "]}]}";
+    }
+
+    @Test
+    void anEnsembleWithADecoupledStepIsDecoupledAndInferAnswers501AsTriton() throws Exception {
+        JsonNode config = json(http.get("/v2/models/fanout/config"));
+        assertEquals(true, config.get("model_transaction_policy").get("decoupled").asBoolean());
+        assertError(http.post("/v2/models/fanout/infer", """
+                {"inputs": [{"name": "IN", "datatype": "FP32", "shape": [1, 2], "data": [1, 2]}]}
+                """), 501, "HTTP end point doesn't support models with decoupled transaction policy");
     }
 
     @Test
