@@ -246,6 +246,15 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
     @Override
     public Model model(String name, long version) {
         ModelEntry entry = registry.get(name);
+        if ((entry == null || !hasReadyVersion(entry)) && registry.isLoading(name)) {
+            // Triton's answers while a model's first (or failed model's next) load is in progress
+            if (version > 0) {
+                throw TritonException.unavailable("Request for unknown model: '" + name + "' version " + version
+                        + " is not at ready state");
+            }
+            throw new TritonException(TritonException.Code.NOT_FOUND, "Request for unknown model: '" + name
+                    + "' has no available versions");
+        }
         if (entry == null) {
             throw TritonException.invalidArg("Request for unknown model: '" + name + "' is not found");
         }
@@ -270,10 +279,19 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
                 + "' has no available versions" + (why.isEmpty() ? "" : ": " + why));
     }
 
+    private static boolean hasReadyVersion(ModelEntry entry) {
+        return entry.versions().values().stream().anyMatch(ServedModel::isReady);
+    }
+
     @Override
     public List<ModelIndexEntry> index(boolean readyOnly) {
         List<ModelIndexEntry> rows = new ArrayList<>();
+        java.util.Set<String> loading = new java.util.TreeSet<>();
         for (ModelEntry entry : registry.entries()) {
+            if (!readyOnly && !hasReadyVersion(entry) && registry.isLoading(entry.name())) {
+                loading.add(entry.name());
+                continue;
+            }
             if (entry.versions().isEmpty() && !readyOnly) {
                 rows.add(new ModelIndexEntry(entry.name(), 0, ModelRegistry.stateOf(entry),
                         entry.unloaded() ? "unloaded" : entry.problem()));
@@ -284,8 +302,16 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
                 }
             }
         }
-        if (!readyOnly && settings.controlMode() == Settings.ControlMode.EXPLICIT) {
-            registry.notLoaded().forEach(name -> rows.add(new ModelIndexEntry(name, 0, ModelState.UNKNOWN, "")));
+        if (!readyOnly) {
+            for (String name : settings.controlMode() == Settings.ControlMode.EXPLICIT ? registry.notLoaded()
+                    : List.<String>of()) {
+                if (registry.isLoading(name)) {
+                    loading.add(name);
+                } else {
+                    rows.add(new ModelIndexEntry(name, 0, ModelState.UNKNOWN, ""));
+                }
+            }
+            loading.forEach(name -> rows.add(new ModelIndexEntry(name, 0, ModelState.LOADING, "")));
             rows.sort(java.util.Comparator.comparing(ModelIndexEntry::name)
                     .thenComparingLong(ModelIndexEntry::version));
         }

@@ -38,6 +38,8 @@ final class ModelRegistry {
     private final Settings settings;
     private final ModelLoader loader;
     private final ConcurrentSkipListMap<String, ModelEntry> entries = new ConcurrentSkipListMap<>();
+    /** Models being loaded now (shown LOADING until they have a ready version). */
+    private final java.util.Set<String> loading = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Models loaded only because an ensemble needs them (explicit mode); changed on the registry's thread. */
     private final java.util.Set<String> implicit = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService changes;
@@ -65,18 +67,34 @@ final class ModelRegistry {
                         LOG.warn("PID {}: startup model '{}' (property startup.models) is not in the repositories {}",
                                 settings.pid(), name, settings.repositories());
                     } else {
-                        ModelEntry entry = loader.load(name, dir, null);
+                        ModelEntry entry = loading(name, () -> loader.load(name, dir, null));
                         replace(name, entry);
                         loadComposing(entry, new java.util.HashSet<>(List.of(name)));
                     }
                 }
             }
-            case NONE, POLL -> found.forEach((name, dir) -> replace(name, loader.load(name, dir, null)));
+            case NONE, POLL -> found.forEach((name, dir) -> replace(name, loading(name,
+                    () -> loader.load(name, dir, null))));
         }
         if (settings.controlMode() == Settings.ControlMode.POLL) {
             long period = settings.pollInterval().toMillis();
             polling = timer.scheduleWithFixedDelay(() -> changes.execute(this::poll), period, period,
                     TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether a load of the model is in progress. */
+    boolean isLoading(String name) {
+        return loading.contains(name);
+    }
+
+    /** Runs a load of the model, which shows as LOADING meanwhile. */
+    private <T> T loading(String name, java.util.function.Supplier<T> load) {
+        loading.add(name);
+        try {
+            return load.get();
+        } finally {
+            loading.remove(name);
         }
     }
 
@@ -135,7 +153,7 @@ final class ModelRegistry {
             if (current == null || !current.fingerprint().equals(ModelLoader.fingerprint(dir))) {
                 LOG.info("Triton embedded engine '{}': {} model '{}'", settings.serverId(),
                         current == null ? "loading new" : "reloading changed", name);
-                replace(name, loader.load(name, dir, null));
+                replace(name, loading(name, () -> loader.load(name, dir, null)));
             }
         });
         for (ModelEntry entry : List.copyOf(entries.values())) {
@@ -174,7 +192,7 @@ final class ModelRegistry {
         }
         changes.execute(() -> {
             try {
-                ModelEntry entry = loadNow(name, options);
+                ModelEntry entry = loading(name, () -> loadNow(name, options));
                 replace(name, entry);
                 implicit.remove(name);
                 loadComposing(entry, new java.util.HashSet<>(List.of(name)));
@@ -241,7 +259,7 @@ final class ModelRegistry {
                     if (dir != null) {
                         LOG.info("Triton embedded engine '{}': loading model '{}', a composing model of ensemble '{}'",
                                 settings.serverId(), composing, entry.name());
-                        ModelEntry loaded = loader.load(composing, dir, null);
+                        ModelEntry loaded = loading(composing, () -> loader.load(composing, dir, null));
                         replace(composing, loaded);
                         implicit.add(composing);
                         loadComposing(loaded, seen);
@@ -273,7 +291,7 @@ final class ModelRegistry {
                 if (available) {
                     LOG.info("Triton embedded engine '{}': backend '{}' is available; loading model '{}'",
                             settings.serverId(), backend, entry.name());
-                    replace(entry.name(), reload(entry));
+                    replace(entry.name(), loading(entry.name(), () -> reload(entry)));
                 } else {
                     LOG.warn("Triton embedded engine '{}': backend '{}' is gone; model '{}' is unavailable",
                             settings.serverId(), backend, entry.name());

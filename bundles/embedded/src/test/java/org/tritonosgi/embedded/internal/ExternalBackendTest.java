@@ -73,6 +73,15 @@ class ExternalBackendTest {
         }
     }
 
+    /** Whether version 1 is ready; while it loads again, the engine answers UNAVAILABLE, as Triton does. */
+    private boolean ready(String model) {
+        try {
+            return version1(model).isReady();
+        } catch (TritonException loading) {
+            return false;
+        }
+    }
+
     private ServedModel version1(String model) {
         return (ServedModel) server.model(model, 1);
     }
@@ -102,7 +111,7 @@ class ExternalBackendTest {
                 version1("shout").reason());
 
         server.addBackend("upper", UPPER_BACKEND);
-        await("shout is ready again", () -> version1("shout").isReady());
+        await("shout is ready again", () -> ready("shout"));
         assertEquals("AGAIN", upper("shout", "again"));
     }
 
@@ -125,13 +134,49 @@ class ExternalBackendTest {
         await("both are unavailable", () -> version1("shout").state() == ModelState.UNAVAILABLE
                 && version1("sent").state() == ModelState.UNAVAILABLE);
         server.addBackend("upper", UPPER_BACKEND);
-        await("both are ready again", () -> version1("shout").isReady() && version1("sent").isReady());
+        await("both are ready again", () -> ready("shout") && ready("sent"));
 
         assertEquals("with config", server.model("shout", 0).config().getParametersMap().get("loaded")
                 .getStringValue(), "the load request's config, not config.pbtxt");
         assertEquals("with files", server.model("sent", 0).config().getParametersMap().get("loaded")
                 .getStringValue());
         assertEquals("BACK", upper("sent", "back"));
+    }
+
+    @Test
+    void aModelBeingLoadedShowsLoadingAndRequestsGetTritonsAnswers() throws Exception {
+        TestRepository.model(repo, "slow", UPPER.formatted("slow"), 1);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        ModelBackend slow = (config, dir) -> {
+            started.countDown();
+            try {
+                if (!gate.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the gate never opened");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return UPPER_BACKEND.createInstance(config, dir);
+        };
+        server = TestRepository.start(Settings.of(List.of(repo)).withControlMode(Settings.ControlMode.EXPLICIT));
+        server.addBackend("upper", slow);
+        var load = server.load("slow", LoadOptions.DEFAULT).toCompletableFuture();
+        assertTrue(started.await(10, TimeUnit.SECONDS), "the load never reached the backend");
+
+        assertEquals(List.of(new org.tritonosgi.api.ModelIndexEntry("slow", 0, ModelState.LOADING, "")),
+                server.index(false));
+        TritonException latest = assertThrows(TritonException.class, () -> server.model("slow", 0));
+        assertEquals(TritonException.Code.NOT_FOUND, latest.code());
+        assertEquals("Request for unknown model: 'slow' has no available versions", latest.getMessage());
+        TritonException one = assertThrows(TritonException.class, () -> server.model("slow", 1));
+        assertEquals(TritonException.Code.UNAVAILABLE, one.code());
+        assertEquals("Request for unknown model: 'slow' version 1 is not at ready state", one.getMessage());
+
+        gate.countDown();
+        load.get(10, TimeUnit.SECONDS);
+        assertEquals(ModelState.READY, server.index(false).get(0).state());
+        assertEquals("LOADED", upper("slow", "loaded"));
     }
 
     @Test
