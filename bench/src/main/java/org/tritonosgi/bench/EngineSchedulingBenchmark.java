@@ -30,7 +30,9 @@ import org.tritonosgi.embedded.internal.Settings;
 /**
  * What the embedded engine's scheduling features cost, in one run, in process (no frontend): an identity FP32 [16]
  * model called directly against an ensemble of one step over that same model (the ensemble hop), and a model with
- * the response cache answering from it (hit) against one whose every request is new (miss: lookup, run, insert).
+ * the response cache answering from it (hit) against one whose every request is new (miss: lookup, run, insert),
+ * and the same model behind a sequence batcher: one step of a running sequence, and the next steps of eight
+ * sequences sent together (batched across sequences) against eight requests to the model without a batcher.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,7 +47,9 @@ public class EngineSchedulingBenchmark {
     private Model direct;
     private Model ensemble;
     private Model cached;
+    private Model sequence;
     private InferenceRequest request;
+    private final List<InferenceRequest> steps = new java.util.ArrayList<>();
     private float next;
 
     @Setup(Level.Trial)
@@ -53,6 +57,7 @@ public class EngineSchedulingBenchmark {
         repo = Files.createTempDirectory("tritonosgi-bench-scheduling");
         model("direct", "");
         model("cached", "response_cache { enable: true }");
+        model("sequence", "sequence_batching { max_sequence_idle_microseconds: 600000000 direct { } }");
         Files.createDirectories(repo.resolve("hop/1"));
         Files.writeString(repo.resolve("hop/config.pbtxt"), """
                 platform: "ensemble"
@@ -67,7 +72,18 @@ public class EngineSchedulingBenchmark {
         direct = engine.model("direct", 0);
         ensemble = engine.model("hop", 0);
         cached = engine.model("cached", 0);
+        sequence = engine.model("sequence", 0);
         request = request(1f);
+        for (long id = 1; id <= 8; id++) {
+            sequence.infer(step(id, true)).toCompletableFuture().join().close();
+            steps.add(step(id, false));
+        }
+    }
+
+    private InferenceRequest step(long id, boolean start) {
+        InferenceRequest.Builder step = InferenceRequest.builder().sequence(id, start, false);
+        request.inputs().forEach(step::input);
+        return step.build();
     }
 
     private void model(String name, String extra) throws IOException {
@@ -109,6 +125,29 @@ public class EngineSchedulingBenchmark {
     @Benchmark
     public Object cacheHit() {
         return cached.infer(request).toCompletableFuture().join();
+    }
+
+    @Benchmark
+    public Object sequenceStep() {
+        return sequence.infer(steps.get(0)).toCompletableFuture().join();
+    }
+
+    /** Per call: eight requests, one step of each of eight sequences, batched together where they wait. */
+    @Benchmark
+    public Object eightSequenceSteps() {
+        return joinAll(steps.stream().map(step -> sequence.infer(step).toCompletableFuture()).toList());
+    }
+
+    /** Per call: eight requests to the model without a batcher, sent together. */
+    @Benchmark
+    public Object eightDirectRequests() {
+        return joinAll(steps.stream().map(step -> direct.infer(request).toCompletableFuture()).toList());
+    }
+
+    private static Object joinAll(List<java.util.concurrent.CompletableFuture<org.tritonosgi.api.InferenceResponse>>
+            responses) {
+        responses.forEach(response -> response.join().close());
+        return responses;
     }
 
     @Benchmark
