@@ -101,6 +101,12 @@ final class EnsembleRunner implements JobRunner {
         }
     }
 
+    /** Triton's words for an ensemble whose composing model is missing, then ours (step and reason). */
+    private String missing(String composing, String detail) {
+        return "ensemble " + config.getName() + " contains models that are not available or ambiguous: " + composing
+                + " (" + detail + ")";
+    }
+
     /** The first composing model that is missing or not ready, named with its step and reason. */
     @Override
     public String problem() {
@@ -116,13 +122,13 @@ final class EnsembleRunner implements JobRunner {
                 try {
                     model = models.model(name, version);
                 } catch (TritonException e) {
-                    return "composing model '" + name + "' of " + step.describe() + " is not available: "
-                            + e.getMessage();
+                    return missing(name, "composing model '" + name + "' of " + step.describe()
+                            + " is not available: " + e.getMessage());
                 }
                 if (!model.isReady()) {
                     String why = model instanceof ServedModel served ? served.reason() : "";
-                    return "composing model '" + name + "' version " + model.version() + " of " + step.describe()
-                            + " is not ready" + (why.isEmpty() ? "" : ": " + why);
+                    return missing(name, "composing model '" + name + "' version " + model.version() + " of "
+                            + step.describe() + " is not ready" + (why.isEmpty() ? "" : ": " + why));
                 }
             }
             return "";

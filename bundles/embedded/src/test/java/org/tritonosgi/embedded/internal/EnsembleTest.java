@@ -151,6 +151,8 @@ class EnsembleTest {
         ModelIndexEntry row = server.index(false).stream().filter(e -> e.name().equals("pipeline")).findFirst()
                 .orElseThrow();
         assertEquals(ModelState.UNAVAILABLE, row.state());
+        assertTrue(row.reason().startsWith("ensemble pipeline contains models that are not available or ambiguous:"
+                + " add ("), "Triton's words first: " + row.reason());
         assertTrue(row.reason().contains("composing model 'add'"), row.reason());
         assertTrue(row.reason().contains("step 2"), row.reason());
         assertFalse(server.isReady());
