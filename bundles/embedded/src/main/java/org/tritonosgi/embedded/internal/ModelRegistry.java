@@ -66,15 +66,16 @@ final class ModelRegistry {
                     if (dir == null) {
                         LOG.warn("PID {}: startup model '{}' (property startup.models) is not in the repositories {}",
                                 settings.pid(), name, settings.repositories());
+                    } else if (entries.containsKey(name)) {
+                        // already loaded as a composing model of an ensemble listed before it: named, so explicit
+                        implicit.remove(name);
                     } else {
-                        ModelEntry entry = loading(name, () -> loader.load(name, dir, null));
-                        replace(name, entry);
+                        ModelEntry entry = loadAndPublish(name, () -> loader.load(name, dir, null));
                         loadComposing(entry, new java.util.HashSet<>(List.of(name)));
                     }
                 }
             }
-            case NONE, POLL -> found.forEach((name, dir) -> replace(name, loading(name,
-                    () -> loader.load(name, dir, null))));
+            case NONE, POLL -> found.forEach((name, dir) -> loadAndPublish(name, () -> loader.load(name, dir, null)));
         }
         if (settings.controlMode() == Settings.ControlMode.POLL) {
             long period = settings.pollInterval().toMillis();
@@ -88,11 +89,13 @@ final class ModelRegistry {
         return loading.contains(name);
     }
 
-    /** Runs a load of the model, which shows as LOADING meanwhile. */
-    private <T> T loading(String name, java.util.function.Supplier<T> load) {
+    /** Loads the model and puts it in place of what was there; it shows as LOADING until then. */
+    private ModelEntry loadAndPublish(String name, java.util.function.Supplier<ModelEntry> load) {
         loading.add(name);
         try {
-            return load.get();
+            ModelEntry entry = load.get();
+            replace(name, entry);
+            return entry;
         } finally {
             loading.remove(name);
         }
@@ -153,7 +156,7 @@ final class ModelRegistry {
             if (current == null || !current.fingerprint().equals(ModelLoader.fingerprint(dir))) {
                 LOG.info("Triton embedded engine '{}': {} model '{}'", settings.serverId(),
                         current == null ? "loading new" : "reloading changed", name);
-                replace(name, loading(name, () -> loader.load(name, dir, null)));
+                loadAndPublish(name, () -> loader.load(name, dir, null));
             }
         });
         for (ModelEntry entry : List.copyOf(entries.values())) {
@@ -192,8 +195,7 @@ final class ModelRegistry {
         }
         changes.execute(() -> {
             try {
-                ModelEntry entry = loading(name, () -> loadNow(name, options));
-                replace(name, entry);
+                ModelEntry entry = loadAndPublish(name, () -> loadNow(name, options));
                 implicit.remove(name);
                 loadComposing(entry, new java.util.HashSet<>(List.of(name)));
                 String problem = problem(entry);
@@ -259,9 +261,8 @@ final class ModelRegistry {
                     if (dir != null) {
                         LOG.info("Triton embedded engine '{}': loading model '{}', a composing model of ensemble '{}'",
                                 settings.serverId(), composing, entry.name());
-                        ModelEntry loaded = loading(composing, () -> loader.load(composing, dir, null));
-                        replace(composing, loaded);
                         implicit.add(composing);
+                        ModelEntry loaded = loadAndPublish(composing, () -> loader.load(composing, dir, null));
                         loadComposing(loaded, seen);
                     }
                 }
@@ -291,7 +292,7 @@ final class ModelRegistry {
                 if (available) {
                     LOG.info("Triton embedded engine '{}': backend '{}' is available; loading model '{}'",
                             settings.serverId(), backend, entry.name());
-                    replace(entry.name(), loading(entry.name(), () -> reload(entry)));
+                    loadAndPublish(entry.name(), () -> reload(entry));
                 } else {
                     LOG.warn("Triton embedded engine '{}': backend '{}' is gone; model '{}' is unavailable",
                             settings.serverId(), backend, entry.name());

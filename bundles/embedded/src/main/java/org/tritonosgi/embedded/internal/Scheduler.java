@@ -81,36 +81,50 @@ final class Scheduler {
         return queue.size();
     }
 
-    synchronized void submit(Job job) {
-        if (closing) {
-            job.fail(TritonException.unavailable("Server exiting"));
-            return;
+    /**
+     * Jobs end (their listeners run) only after the scheduler's lock is released: a listener may submit again (a
+     * sequence's next request) or take other locks, and the queue must not change under its own sweep.
+     */
+    void submit(Job job) {
+        List<Runnable> ends = new ArrayList<>();
+        synchronized (this) {
+            if (closing) {
+                ends.add(() -> job.fail(TritonException.unavailable("Server exiting")));
+            } else {
+                long deadline = 0;
+                boolean accepted = false;
+                try {
+                    deadline = queue.add(job);
+                    accepted = true;
+                } catch (TritonException full) {
+                    stats.failure(System.nanoTime() - job.enqueuedNanos);
+                    ends.add(() -> job.fail(full));
+                }
+                if (accepted) {
+                    job.request.trace().queued();
+                    if (deadline != 0) {
+                        timer.schedule(this::dispatch, deadline - System.nanoTime() + 1000, TimeUnit.NANOSECONDS);
+                    }
+                    dispatchLocked(ends);
+                }
+            }
         }
-        long deadline;
-        try {
-            deadline = queue.add(job);
-        } catch (TritonException full) {
-            stats.failure(System.nanoTime() - job.enqueuedNanos);
-            job.fail(full);
-            return;
-        }
-        job.request.trace().queued();
-        if (deadline != 0) {
-            timer.schedule(this::dispatch, deadline - System.nanoTime() + 1000, TimeUnit.NANOSECONDS);
-        }
-        dispatchLocked();
+        ends.forEach(Runnable::run);
     }
 
     private void dispatch() {
+        List<Runnable> ends = new ArrayList<>();
         synchronized (this) {
             wakeup = null;
-            dispatchLocked();
+            dispatchLocked(ends);
         }
+        ends.forEach(Runnable::run);
     }
 
-    private void dispatchLocked() {
+    /** Starts what can run; jobs that end meanwhile are added to {@code ends}, to run after the lock. */
+    private void dispatchLocked(List<Runnable> ends) {
         long now = System.nanoTime();
-        dropEndedLocked(now);
+        dropEndedLocked(now, ends);
         while (!idle.isEmpty() && !queue.isEmpty()) {
             List<Job> batch = nextBatchLocked(now);
             if (batch == null) {
@@ -123,23 +137,24 @@ final class Scheduler {
             } catch (RejectedExecutionException e) {
                 idle.add(instance);
                 running.removeAll(batch);
-                batch.forEach(job -> job.fail(TritonException.unavailable("Server exiting")));
+                TritonException exiting = TritonException.unavailable("Server exiting");
+                batch.forEach(job -> ends.add(() -> job.fail(exiting)));
             }
         }
     }
 
     /** Fails queued jobs past their deadline (or delays them, as their queue policy says) and forgets cancelled ones. */
-    private void dropEndedLocked(long now) {
+    private void dropEndedLocked(long now, List<Runnable> ends) {
         queue.sweep(now, new RequestQueue.Sweep() {
             @Override
             public void cancelled(Job job) {
-                job.fail(new TritonException(TritonException.Code.CANCELLED, "request cancelled"));
+                ends.add(() -> job.fail(new TritonException(TritonException.Code.CANCELLED, "request cancelled")));
             }
 
             @Override
             public void timedOut(Job job) {
                 stats.failure(now - job.enqueuedNanos);
-                job.fail(TritonException.unavailable("Request timeout expired"));
+                ends.add(() -> job.fail(TritonException.unavailable("Request timeout expired")));
             }
         });
     }
@@ -240,6 +255,7 @@ final class Scheduler {
                 job.fail(error);
             }
         } finally {
+            List<Runnable> ends = new ArrayList<>();
             synchronized (this) {
                 running.removeAll(batch);
                 if (closed) {
@@ -249,10 +265,11 @@ final class Scheduler {
                     if (closing && queue.isEmpty() && idle.size() == instances) {
                         closeLocked();
                     } else {
-                        dispatchLocked();
+                        dispatchLocked(ends);
                     }
                 }
             }
+            ends.forEach(Runnable::run);
         }
     }
 
@@ -265,16 +282,16 @@ final class Scheduler {
     }
 
     /** Fails every queued and running job with UNAVAILABLE and closes idle instances now, busy ones on return. */
-    synchronized void abort() {
-        closing = true;
+    void abort() {
+        List<Job> ended = new ArrayList<>();
+        synchronized (this) {
+            closing = true;
+            ended.addAll(queue.drain());
+            ended.addAll(running);
+            closeLocked();
+        }
         TritonException exiting = TritonException.unavailable("Server exiting");
-        for (Job job : queue.drain()) {
-            job.fail(exiting);
-        }
-        for (Job job : new ArrayList<>(running)) {
-            job.fail(exiting);
-        }
-        closeLocked();
+        ended.forEach(job -> job.fail(exiting));
     }
 
     private void closeLocked() {

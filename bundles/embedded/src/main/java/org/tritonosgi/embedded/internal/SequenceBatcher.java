@@ -50,6 +50,15 @@ final class SequenceBatcher implements JobRunner {
     private final int slots;
     private int slotted;
     private final ArrayDeque<Sequence> backlog = new ArrayDeque<>();
+    /** Retired: accepted requests still run (slots no longer limit them), then the scheduler is retired. */
+    private boolean retiring;
+    private boolean schedulerRetired;
+    /** Sends pending on this thread: a send started from inside a send waits in it, so nothing recurses. */
+    private final ThreadLocal<ArrayDeque<Send>> sending = new ThreadLocal<>();
+
+    /** A sequence's next job, to send to the scheduler once the batcher's lock is released. */
+    private record Send(Sequence sequence, Job job) {
+    }
     private final Classifier plain = new Classifier(false, Map.of());
     private final long idleNanos;
     private final Map<Object, Sequence> sequences = new HashMap<>();
@@ -131,7 +140,14 @@ final class SequenceBatcher implements JobRunner {
     private static org.tritonosgi.api.config.DataType controlType(ModelConfig config, String name,
             ModelSequenceBatching.Control control) {
         if (control.getKind() == ModelSequenceBatching.Control.Kind.CONTROL_SEQUENCE_CORRID) {
-            return control.getDataType();
+            switch (control.getDataType()) {
+                case TYPE_INT32, TYPE_UINT32, TYPE_INT64, TYPE_UINT64, TYPE_STRING -> {
+                    return control.getDataType();
+                }
+                default -> throw TritonException.invalidArg("model '" + config.getName() + "' control input '"
+                        + name + "': CONTROL_SEQUENCE_CORRID data_type must be TYPE_UINT64, TYPE_INT64, TYPE_UINT32,"
+                        + " TYPE_INT32 or TYPE_STRING, not " + control.getDataType());
+            }
         }
         if (control.getInt32FalseTrueCount() == 2) {
             return org.tritonosgi.api.config.DataType.TYPE_INT32;
@@ -160,13 +176,20 @@ final class SequenceBatcher implements JobRunner {
                     + "' must specify batch-size 1 due to requirements of sequence batcher"));
             return;
         }
+        String refused = corridProblem(id);
+        if (refused != null) {
+            job.fail(TritonException.invalidArg(refused));
+            return;
+        }
+        Send send = null;
+        TritonException refusal = null;
         synchronized (this) {
             Sequence sequence = sequences.get(id);
             if (request.sequenceStart()) {
                 if (sequence == null) {
                     sequence = new Sequence(id);
                     sequences.put(id, sequence);
-                    if (slotted < slots) {
+                    if (slotted < slots && backlog.isEmpty() || retiring) {
                         slotted++;
                         sequence.slotted = true;
                     } else {
@@ -180,19 +203,60 @@ final class SequenceBatcher implements JobRunner {
                 released.remove(id);
             } else if (sequence == null || sequence.endSent) {
                 boolean idle = released.containsKey(id);
-                job.fail(TritonException.invalidArg("inference request for sequence " + id + " to model '"
+                refusal = TritonException.invalidArg("inference request for sequence " + id + " to model '"
                         + config.getName() + "' must specify the START flag on the first request of the sequence"
                         + (idle ? " (the sequence was released after more than "
-                        + idleNanos / 1000 + " us without requests: max_sequence_idle_microseconds)" : "")));
-                return;
+                        + idleNanos / 1000 + " us without requests: max_sequence_idle_microseconds)" : ""));
             }
-            sequence.lastUsed = System.nanoTime();
-            sequence.endSent = request.sequenceEnd();
-            sequence.queue.add(job);
-            if (sequence.slotted && !sequence.running) {
-                sequence.running = true;
-                run(sequence, sequence.queue.poll());
+            if (refusal == null) {
+                sequence.lastUsed = System.nanoTime();
+                sequence.endSent = request.sequenceEnd();
+                sequence.queue.add(job);
+                if (sequence.slotted && !sequence.running) {
+                    sequence.running = true;
+                    send = new Send(sequence, sequence.queue.poll());
+                }
             }
+        }
+        if (refusal != null) {
+            job.fail(refusal);
+        }
+        send(send == null ? List.of() : List.of(send));
+    }
+
+    /** Why a correlation id cannot be fed to the model's CORRID control input, or null when it can. */
+    private String corridProblem(Object id) {
+        for (ModelSequenceBatching.ControlInput control : config.getSequenceBatching().getControlInputList()) {
+            if (control.getControl(0).getKind() == ModelSequenceBatching.Control.Kind.CONTROL_SEQUENCE_CORRID
+                    && id instanceof String && control.getControl(0).getDataType()
+                    != org.tritonosgi.api.config.DataType.TYPE_STRING) {
+                return "inference request to model '" + config.getName() + "' has the string correlation ID '" + id
+                        + "', but its CORRID control input '" + control.getName() + "' is "
+                        + control.getControl(0).getDataType() + ": send an unsigned integer sequence_id";
+            }
+        }
+        return null;
+    }
+
+    /** Sends jobs to the scheduler, outside the batcher's lock, one after another on this thread. */
+    private void send(List<Send> sends) {
+        if (sends.isEmpty()) {
+            return;
+        }
+        ArrayDeque<Send> pending = sending.get();
+        if (pending != null) {
+            pending.addAll(sends);
+            return;
+        }
+        pending = new ArrayDeque<>(sends);
+        sending.set(pending);
+        try {
+            Send next;
+            while ((next = pending.poll()) != null) {
+                run(next.sequence(), next.job());
+            }
+        } finally {
+            sending.remove();
         }
     }
 
@@ -223,12 +287,23 @@ final class SequenceBatcher implements JobRunner {
         return request.build();
     }
 
-    /** Sends the sequence's next job to the scheduler; called with the lock held. */
+    /** Sends the sequence's next job to the scheduler; called without the lock, by {@link #send} only. */
     private void run(Sequence sequence, Job job) {
-        if (job.request.sequenceStart()) {
-            sequence.state.clear();
+        Map<String, Tensor> state;
+        synchronized (this) {
+            if (job.request.sequenceStart()) {
+                sequence.state.clear();
+            }
+            state = Map.copyOf(sequence.state);
         }
-        InferenceRequest inner = backendRequest(config, job.request, job.batchSize, sequence.state, initial);
+        InferenceRequest inner;
+        try {
+            inner = backendRequest(config, job.request, job.batchSize, state, initial);
+        } catch (RuntimeException e) {
+            job.fail(TritonException.of(e));
+            next(sequence);
+            return;
+        }
         scheduler.submit(new Job(config.getName(), 0, inner, job.batchSize, new ResponseListener() {
             @Override
             public void onResponse(InferenceResponse response) {
@@ -269,18 +344,25 @@ final class SequenceBatcher implements JobRunner {
     }
 
     private void next(Sequence sequence) {
+        List<Send> sends = new ArrayList<>();
+        boolean drained;
         synchronized (this) {
             sequence.lastUsed = System.nanoTime();
             Job next = sequence.queue.poll();
             if (next != null) {
-                run(sequence, next);
-                return;
+                sends.add(new Send(sequence, next));
+            } else {
+                sequence.running = false;
+                if (sequence.endSent) {
+                    leave(sequence);
+                    admitBacklog(sends);
+                }
             }
-            sequence.running = false;
-            if (sequence.endSent) {
-                leave(sequence);
-                admitBacklog();
-            }
+            drained = drainedLocked();
+        }
+        send(sends);
+        if (drained) {
+            retireScheduler();
         }
     }
 
@@ -293,17 +375,39 @@ final class SequenceBatcher implements JobRunner {
         }
     }
 
-    /** Gives free slots to the oldest sequences of the backlog and starts them; called with the lock held. */
-    private void admitBacklog() {
-        while (slotted < slots && !backlog.isEmpty()) {
+    /**
+     * Gives free slots (all of them once retiring) to the oldest sequences of the backlog, adding their first
+     * jobs to {@code sends}; called with the lock held.
+     */
+    private void admitBacklog(List<Send> sends) {
+        while ((slotted < slots || retiring) && !backlog.isEmpty()) {
             Sequence waiting = backlog.poll();
             waiting.slotted = true;
             slotted++;
             if (!waiting.running && !waiting.queue.isEmpty()) {
                 waiting.running = true;
-                run(waiting, waiting.queue.poll());
+                sends.add(new Send(waiting, waiting.queue.poll()));
             }
         }
+    }
+
+    /** Whether the batcher is retiring and holds no job any more; called with the lock held. */
+    private boolean drainedLocked() {
+        if (!retiring || schedulerRetired) {
+            return false;
+        }
+        for (Sequence sequence : sequences.values()) {
+            if (sequence.running || !sequence.queue.isEmpty()) {
+                return false;
+            }
+        }
+        schedulerRetired = true;
+        return true;
+    }
+
+    private void retireScheduler() {
+        reaper.cancel(false);
+        scheduler.retire();
     }
 
     private ModelSequenceBatching.State stateOf(String output) {
@@ -494,6 +598,11 @@ final class SequenceBatcher implements JobRunner {
                 for (int i = 0; i < count; i++) {
                     data.putLong(number);
                 }
+            } else if (id instanceof Long number && (type == DataType.INT32 || type == DataType.UINT32)) {
+                data = ByteBuffer.allocate(count * 4).order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < count; i++) {
+                    data.putInt((int) (long) number);
+                }
             } else {
                 throw TritonException.invalidArg("model '" + config.getName() + "' control input '" + input.getName()
                         + "' is " + type + ", which cannot carry correlation id " + id);
@@ -517,31 +626,51 @@ final class SequenceBatcher implements JobRunner {
         return new Tensor(input.getName(), type, shape, data.flip());
     }
 
-    private synchronized void releaseIdle() {
-        long now = System.nanoTime();
-        for (Sequence sequence : List.copyOf(sequences.values())) {
-            if (sequence.slotted && !sequence.running && sequence.queue.isEmpty()
-                    && now - sequence.lastUsed > idleNanos) {
-                released.put(sequence.id, Boolean.TRUE);
-                leave(sequence);
+    private void releaseIdle() {
+        List<Send> sends = new ArrayList<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            for (Sequence sequence : List.copyOf(sequences.values())) {
+                if (sequence.slotted && !sequence.running && sequence.queue.isEmpty()
+                        && now - sequence.lastUsed > idleNanos) {
+                    released.put(sequence.id, Boolean.TRUE);
+                    leave(sequence);
+                }
             }
+            admitBacklog(sends);
         }
-        admitBacklog();
+        try {
+            send(sends);
+        } catch (RuntimeException e) {
+            // the reaper must keep running: a job's failure is its own
+            LOG.warn("model '{}': sending a sequence's request failed: {}", config.getName(), e.toString());
+        }
     }
 
     @Override
-    public synchronized int pending() {
+    public int pending() {
         int queued = 0;
-        for (Sequence sequence : sequences.values()) {
-            queued += sequence.queue.size();
+        synchronized (this) {
+            for (Sequence sequence : sequences.values()) {
+                queued += sequence.queue.size();
+            }
         }
         return queued + scheduler.pending();
     }
 
     @Override
     public void retire() {
-        reaper.cancel(false);
-        scheduler.retire();
+        List<Send> sends = new ArrayList<>();
+        boolean drained;
+        synchronized (this) {
+            retiring = true;
+            admitBacklog(sends);
+            drained = drainedLocked();
+        }
+        send(sends);
+        if (drained) {
+            retireScheduler();
+        }
     }
 
     @Override
@@ -549,9 +678,16 @@ final class SequenceBatcher implements JobRunner {
         reaper.cancel(false);
         List<Job> queued = new ArrayList<>();
         synchronized (this) {
-            sequences.values().forEach(sequence -> queued.addAll(sequence.queue));
+            retiring = true;
+            schedulerRetired = true;
+            for (Sequence sequence : sequences.values()) {
+                queued.addAll(sequence.queue);
+                sequence.queue.clear();
+                sequence.slotted = false;
+            }
             sequences.clear();
             backlog.clear();
+            slotted = 0;
         }
         TritonException exiting = TritonException.unavailable("Server exiting");
         queued.forEach(job -> job.fail(exiting));

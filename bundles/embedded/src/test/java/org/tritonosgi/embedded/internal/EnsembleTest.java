@@ -230,6 +230,21 @@ class EnsembleTest {
     }
 
     @Test
+    void aComposingModelNamedInStartupModelsIsLoadedOnceAndStaysWhenItsEnsembleGoes() throws Exception {
+        for (String name : List.of("a", "b")) {
+            TestRepository.model(repo, name, IDENTITY_FP32.formatted(name), 1);
+        }
+        TestRepository.model(repo, "outer", chain("outer", "a", "b"), 1);
+        server = TestRepository.start(Settings.of(List.of(repo)).withControlMode(Settings.ControlMode.EXPLICIT,
+                "outer", "a"));
+        ServedModel loadedOnce = (ServedModel) server.model("a", 1);
+        assertEquals(java.util.Set.of("a", "b", "outer"), loaded());
+        assertTrue(server.model("a", 1) == loadedOnce, "a was not loaded a second time");
+        server.unload("outer", true).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.Set.of("a"), loaded(), "a is named in startup.models; b came with outer");
+    }
+
+    @Test
     void cyclesUnknownTensorsAndUnwrittenOutputsAreRefusedAtLoadWithTheReason() {
         TestRepository.model(repo, "a", IDENTITY_FP32.formatted("a"), 1);
         TestRepository.model(repo, "cycle", """

@@ -427,4 +427,101 @@ class SequenceBatchingTest {
         assertEquals(List.of(2L, 1L), java.util.Arrays.stream(recording.seen.get(1).input("IN").shape()).boxed()
                 .toList());
     }
+
+    /** Sends a request whose client may stop listening; its outcome is kept. */
+    private static final class Outcome implements org.tritonosgi.api.ResponseListener {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        volatile boolean cancelled;
+
+        @Override
+        public void onResponse(InferenceResponse response) {
+            response.close();
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(null);
+        }
+
+        @Override
+        public void onError(TritonException error) {
+            done.completeExceptionally(error);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+    }
+
+    private Outcome sendWatched(Object id, boolean start, boolean end) {
+        Outcome outcome = new Outcome();
+        ByteBuffer data = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(1).flip();
+        server.model("rec", 0).infer(InferenceRequest.builder()
+                .input(new Tensor("IN", DataType.INT32, new long[] {1}, data)).sequence(id, start, end).build(),
+                outcome);
+        return outcome;
+    }
+
+    @Test
+    void aCancelledRequestLetsItsSequenceGoOnWithTheNextOne() throws Exception {
+        Recording recording = startRecorded(RECORDED.formatted(0, 1_000_000, "oldest { max_candidate_sequences: 2 }"));
+        Outcome running = sendWatched(1L, true, false);
+        ExternalBackendTest.await("sequence 1 runs", () -> pending() == 0);
+        Outcome cancelled = sendWatched(2L, true, false);
+        List<Outcome> after = List.of(sendWatched(2L, false, false), sendWatched(2L, false, true),
+                sendWatched(1L, false, true));
+        ExternalBackendTest.await("four requests wait", () -> pending() == 4);
+        // the client of sequence 2's first request goes away while it waits in the scheduler's queue
+        cancelled.cancelled = true;
+        recording.gate.countDown();
+
+        running.done.get(10, TimeUnit.SECONDS);
+        TritonException gone = failure(cancelled.done);
+        assertEquals(TritonException.Code.CANCELLED, gone.code());
+        for (Outcome outcome : after) {
+            outcome.done.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(1L, 1L, 2L, 2L), recording.seen.stream()
+                .map(request -> longs(request.input("CORRID")).get(0)).sorted().toList(),
+                "every request ran but the cancelled one");
+    }
+
+    @Test
+    void unloadingASequenceModelStillAnswersWhatItAcceptedIncludingTheBacklog() throws Exception {
+        Recording recording = new Recording();
+        TestRepository.model(repo, "rec", RECORDED.formatted(0, 60_000_000, "direct { }"), 1);
+        server = TestRepository.start(Settings.of(List.of(repo)).withControlMode(Settings.ControlMode.EXPLICIT,
+                "rec"));
+        server.addBackend("recording", recording);
+        ExternalBackendTest.await("rec is ready", () -> server.index(true).size() == 1);
+        Outcome first = sendWatched(1L, true, false);
+        ExternalBackendTest.await("sequence 1 runs", () -> pending() == 0);
+        List<Outcome> accepted = List.of(sendWatched(1L, false, false), sendWatched(1L, false, false),
+                sendWatched(2L, true, false), sendWatched(2L, false, true));
+        ExternalBackendTest.await("four requests wait (sequence 2 in the backlog)", () -> pending() == 4);
+
+        server.unload("rec", false).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        recording.gate.countDown();
+        first.done.get(10, TimeUnit.SECONDS);
+        for (Outcome outcome : accepted) {
+            outcome.done.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(5, recording.seen.size());
+    }
+
+    @Test
+    void aStringCorrelationIdForANumericCorridIsRefusedAndTakesNoSlot() throws Exception {
+        Recording recording = startRecorded(RECORDED.formatted(0, 1_000_000, "direct { }"));
+        recording.gate.countDown();
+        for (int i = 0; i < 3; i++) {
+            TritonException refused = failure(sendInt("text-id", true, false, 1, 1));
+            assertEquals(TritonException.Code.INVALID_ARG, refused.code());
+            assertEquals("inference request to model 'rec' has the string correlation ID 'text-id', but its CORRID"
+                    + " control input 'CORRID' is TYPE_UINT64: send an unsigned integer sequence_id",
+                    refused.getMessage());
+        }
+        // the model's only slot is still free
+        sendInt(5L, true, true, 1, 1).get(10, TimeUnit.SECONDS).close();
+    }
 }
