@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,6 @@ import org.tritonosgi.api.InferenceResponse;
 import org.tritonosgi.api.ModelIndexEntry;
 import org.tritonosgi.api.ModelState;
 import org.tritonosgi.api.ModelStatistics;
-import org.tritonosgi.api.ResponseListener;
 import org.tritonosgi.api.Tensor;
 import org.tritonosgi.api.TritonException;
 
@@ -347,27 +345,11 @@ class EnsembleTest {
         server = TestRepository.start(repo);
 
         for (String name : List.of("streamed", "single")) {
-            List<String> texts = new CopyOnWriteArrayList<>();
-            CompletableFuture<Void> done = new CompletableFuture<>();
+            Outcome<String> streamed = new Outcome<>(response -> response.output("ECHOED").strings()[0]);
             server.model(name, 0).infer(InferenceRequest.builder()
-                    .input(Tensor.ofStrings("TEXT", new long[] {1}, "hi")).build(), new ResponseListener() {
-                        @Override
-                        public void onResponse(InferenceResponse response) {
-                            texts.add(response.output("ECHOED").strings()[0]);
-                            response.close();
-                        }
-
-                        @Override
-                        public void onComplete() {
-                            done.complete(null);
-                        }
-
-                        @Override
-                        public void onError(TritonException error) {
-                            done.completeExceptionally(error);
-                        }
-                    });
-            done.get(10, TimeUnit.SECONDS);
+                    .input(Tensor.ofStrings("TEXT", new long[] {1}, "hi")).build(), streamed);
+            streamed.done.get(10, TimeUnit.SECONDS);
+            List<String> texts = streamed.kept;
             assertEquals(List.of("hi", "hi", "hi"), texts, name);
         }
         assertEquals(6, server.statistics("echo", 0).get(0).inferenceCount());

@@ -428,34 +428,9 @@ class SequenceBatchingTest {
                 .toList());
     }
 
-    /** Sends a request whose client may stop listening; its outcome is kept. */
-    private static final class Outcome implements org.tritonosgi.api.ResponseListener {
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        volatile boolean cancelled;
-
-        @Override
-        public void onResponse(InferenceResponse response) {
-            response.close();
-        }
-
-        @Override
-        public void onComplete() {
-            done.complete(null);
-        }
-
-        @Override
-        public void onError(TritonException error) {
-            done.completeExceptionally(error);
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancelled;
-        }
-    }
-
-    private Outcome sendWatched(Object id, boolean start, boolean end) {
-        Outcome outcome = new Outcome();
+    /** Sends a request whose client may stop listening. */
+    private Outcome<Void> sendWatched(Object id, boolean start, boolean end) {
+        Outcome<Void> outcome = Outcome.ofEnd();
         ByteBuffer data = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(1).flip();
         server.model("rec", 0).infer(InferenceRequest.builder()
                 .input(new Tensor("IN", DataType.INT32, new long[] {1}, data)).sequence(id, start, end).build(),
@@ -466,10 +441,10 @@ class SequenceBatchingTest {
     @Test
     void aCancelledRequestLetsItsSequenceGoOnWithTheNextOne() throws Exception {
         Recording recording = startRecorded(RECORDED.formatted(0, 1_000_000, "oldest { max_candidate_sequences: 2 }"));
-        Outcome running = sendWatched(1L, true, false);
+        Outcome<Void> running = sendWatched(1L, true, false);
         ExternalBackendTest.await("sequence 1 runs", () -> pending() == 0);
-        Outcome cancelled = sendWatched(2L, true, false);
-        List<Outcome> after = List.of(sendWatched(2L, false, false), sendWatched(2L, false, true),
+        Outcome<Void> cancelled = sendWatched(2L, true, false);
+        List<Outcome<Void>> after = List.of(sendWatched(2L, false, false), sendWatched(2L, false, true),
                 sendWatched(1L, false, true));
         ExternalBackendTest.await("four requests wait", () -> pending() == 4);
         // the client of sequence 2's first request goes away while it waits in the scheduler's queue
@@ -479,7 +454,7 @@ class SequenceBatchingTest {
         running.done.get(10, TimeUnit.SECONDS);
         TritonException gone = failure(cancelled.done);
         assertEquals(TritonException.Code.CANCELLED, gone.code());
-        for (Outcome outcome : after) {
+        for (Outcome<Void> outcome : after) {
             outcome.done.get(10, TimeUnit.SECONDS);
         }
         assertEquals(List.of(1L, 1L, 2L, 2L), recording.seen.stream()
@@ -495,16 +470,16 @@ class SequenceBatchingTest {
                 "rec"));
         server.addBackend("recording", recording);
         ExternalBackendTest.await("rec is ready", () -> server.index(true).size() == 1);
-        Outcome first = sendWatched(1L, true, false);
+        Outcome<Void> first = sendWatched(1L, true, false);
         ExternalBackendTest.await("sequence 1 runs", () -> pending() == 0);
-        List<Outcome> accepted = List.of(sendWatched(1L, false, false), sendWatched(1L, false, false),
+        List<Outcome<Void>> accepted = List.of(sendWatched(1L, false, false), sendWatched(1L, false, false),
                 sendWatched(2L, true, false), sendWatched(2L, false, true));
         ExternalBackendTest.await("four requests wait (sequence 2 in the backlog)", () -> pending() == 4);
 
         server.unload("rec", false).toCompletableFuture().get(10, TimeUnit.SECONDS);
         recording.gate.countDown();
         first.done.get(10, TimeUnit.SECONDS);
-        for (Outcome outcome : accepted) {
+        for (Outcome<Void> outcome : accepted) {
             outcome.done.get(10, TimeUnit.SECONDS);
         }
         assertEquals(5, recording.seen.size());
