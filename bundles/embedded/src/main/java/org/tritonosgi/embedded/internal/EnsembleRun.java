@@ -244,9 +244,11 @@ final class EnsembleRun {
             }
             responses++;
             if (!decoupled && responses > 1) {
-                tooMany = TritonException.invalidArg("ensemble '" + config.getName() + "' is not decoupled, but"
-                        + " a decoupled composing model made it produce more than one response; set"
-                        + " model_transaction_policy { decoupled: true } on the ensemble");
+                // the ensemble was not decoupled when the request came (none of its steps was); a composing model
+                // reloaded as decoupled since then answers more than once
+                tooMany = TritonException.invalidArg("ensemble '" + config.getName() + "' was not decoupled when the"
+                        + " request arrived, but a composing model, reloaded since as decoupled, sent more than one"
+                        + " response; send the request again (over a stream, the ensemble is decoupled now)");
                 return;
             }
             // a non-decoupled ensemble answers as soon as its outputs exist, even if unused steps still run;
