@@ -303,12 +303,13 @@ public final class EmbeddedInferenceServer implements InferenceServer, ServedMod
             }
         }
         if (!readyOnly) {
-            for (String name : settings.controlMode() == Settings.ControlMode.EXPLICIT ? registry.notLoaded()
-                    : List.<String>of()) {
-                if (registry.isLoading(name)) {
-                    loading.add(name);
-                } else {
-                    rows.add(new ModelIndexEntry(name, 0, ModelState.UNKNOWN, ""));
+            if (settings.controlMode() == Settings.ControlMode.EXPLICIT) {
+                for (String name : registry.notLoaded()) {
+                    if (registry.isLoading(name)) {
+                        loading.add(name);
+                    } else {
+                        rows.add(new ModelIndexEntry(name, 0, ModelState.UNKNOWN, ""));
+                    }
                 }
             }
             loading.forEach(name -> rows.add(new ModelIndexEntry(name, 0, ModelState.LOADING, "")));
