@@ -221,7 +221,12 @@ public class KubernetesManifestsIT {
             assertEquals("probes checked: " + checked, 5, checked.size());
 
             String path = at(one(documents, "ServiceMonitor"), "spec", "endpoints", "0", "path");
-            HttpResponse<String> scrape = get(local.get(named.get("metrics")), path);
+            int metricsHere = local.get(named.get("metrics"));
+            // HTTP's readiness says nothing of the metrics bundle, which may activate a moment later (as in a pod,
+            // where Prometheus simply scrapes again)
+            TritonKaraf.await("metrics answer on " + metricsHere + path, Duration.ofSeconds(60),
+                    () -> TritonKaraf.listening(metricsHere));
+            HttpResponse<String> scrape = get(metricsHere, path);
             assertEquals(200, scrape.statusCode());
             for (String family : List.of("nv_inference_queue_duration_us", "nv_inference_request_success")) {
                 assertTrue("the scrape has " + family + ", which the HPA's rule uses", scrape.body()
