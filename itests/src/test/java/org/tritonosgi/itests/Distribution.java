@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,7 +59,11 @@ final class Distribution implements AutoCloseable {
         List<String> lines = new ArrayList<>(Files.readAllLines(path));
         lines.removeIf(line -> line.trim().startsWith(key + " ") || line.trim().startsWith(key + "="));
         lines.add(key + " = " + value);
-        Files.write(path, lines);
+        // written beside it and renamed over it, so Karaf's file watcher (which polls etc/ every second) only ever
+        // reads the old file or the new one, never a half-written one
+        Path written = path.resolveSibling("." + path.getFileName() + ".tmp");
+        Files.write(written, lines);
+        Files.move(written, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Runs a command in the distribution's folder and returns its output. */

@@ -39,18 +39,23 @@ public class LifecycleUnderLoadIT {
     }
 
     /**
-     * Moves HTTP and gRPC to these ports with config:property-set, waits until the old ports close and the new ones
-     * answer, points the clients there, then waits until 200 more requests were answered.
+     * Moves HTTP and gRPC to these ports by editing their etc/ files (as an operator or a config management tool
+     * does), waits until the old ports close and the new ones answer, points the clients there, then waits until 200
+     * more requests were answered. Not with config:property-set: Karaf 4.4's ConfigRepositoryImpl rewrites the etc/
+     * file in place, and a poll of Karaf's file watcher that reads it half-written can replace the whole
+     * configuration with the empty one (seen here: HTTP came back on 0.0.0.0:8000, the file held no property).
      */
     private void movePorts(Distribution karaf, int http, int grpc) throws Exception {
         int oldHttp = load.httpTarget.get();
-        karaf.shell("config:property-set -p org.tritonosgi.http port " + http, "HTTP moves from " + oldHttp + " to "
-                + http, () -> Distribution.ready(http) && !TritonKaraf.listening(oldHttp));
+        karaf.set("etc/org.tritonosgi.http.cfg", "port", http);
+        TritonKaraf.await("HTTP moves from " + oldHttp + " to " + http + " after editing org.tritonosgi.http.cfg",
+                Duration.ofSeconds(60), () -> Distribution.ready(http) && !TritonKaraf.listening(oldHttp));
         load.httpTarget.set(http);
         ManagedChannel old = load.grpcTarget.get();
         int oldGrpc = grpcPort(old);
-        karaf.shell("config:property-set -p org.tritonosgi.grpc port " + grpc, "gRPC moves from " + oldGrpc + " to "
-                + grpc, () -> TritonKaraf.listening(grpc) && !TritonKaraf.listening(oldGrpc));
+        karaf.set("etc/org.tritonosgi.grpc.cfg", "port", grpc);
+        TritonKaraf.await("gRPC moves from " + oldGrpc + " to " + grpc + " after editing org.tritonosgi.grpc.cfg",
+                Duration.ofSeconds(60), () -> TritonKaraf.listening(grpc) && !TritonKaraf.listening(oldGrpc));
         load.grpcTarget.set(SeedLoad.channel(grpc));
         old.shutdown();
         long before = load.answered();
