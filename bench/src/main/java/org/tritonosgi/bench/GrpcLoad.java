@@ -132,7 +132,8 @@ final class GrpcLoad {
 
         boolean goOn() {
             long now = System.nanoTime();
-            return now < stopAt && !tally.tooManyErrors()
+            // past the end only while nothing was measured yet (a stalled machine must not give an empty row)
+            return (now < stopAt || !tally.measuredAny()) && !tally.tooManyErrors()
                     && (now < tally.measureFrom || permits.getAndDecrement() > 0);
         }
     }

@@ -87,7 +87,10 @@ final class HttpLoad {
                     } else {
                         tally.error();
                     }
-                    if (at >= stopAt || tally.tooManyErrors() || !c.sendIfPermitted(tally, permits)) {
+                    // past the end only while nothing was measured yet (a stalled machine must not give an empty
+                    // row)
+                    if ((at >= stopAt && tally.measuredAny()) || tally.tooManyErrors()
+                            || !c.sendIfPermitted(tally, permits)) {
                         done.countDown();
                     }
                 }

@@ -8,7 +8,8 @@ import java.util.Locale;
  * re-sent as soon as it completes. Open loop: requests at a fixed {@code rate} whatever the server does, at most
  * {@code concurrency} outstanding (HTTP/1.1 connections, or gRPC calls) and the rest waiting their turn, latency
  * counted from each request's intended send time. Both warm up, then measure; the measured part ends after
- * {@code measure} or {@code maxRequests} measured requests, whichever comes first.
+ * {@code measure} or {@code maxRequests} measured requests, whichever comes first (a closed loop goes on past
+ * {@code measure} until at least one measured request has completed).
  */
 record LoadSpec(int concurrency, double rate, Duration warmup, Duration measure, long maxRequests) {
 

@@ -51,6 +51,11 @@ final class Tally {
         }
     }
 
+    /** Whether a request of the measured part has completed; a closed loop goes on past its end until one has. */
+    boolean measuredAny() {
+        return completed.get() > 0;
+    }
+
     void error() {
         errors.incrementAndGet();
     }
