@@ -28,7 +28,8 @@ final class Job {
     final long enqueuedNanos;
     private final String model;
     private final long version;
-    private final ResponseListener listener;
+    /** Set once, before the job is queued ({@link #deliverThrough}). */
+    private ResponseListener listener;
     private final Classifier classifier;
     private final BooleanSupplier cancelled;
     private final Runnable onEnd;
@@ -45,6 +46,11 @@ final class Job {
         this.cancelled = cancelled;
         this.onEnd = onEnd;
         this.enqueuedNanos = System.nanoTime();
+    }
+
+    /** Sends this job's responses through its slot in the model's response order (preserve_ordering). */
+    void deliverThrough(ResponseOrder order) {
+        listener = order.slot(listener);
     }
 
     boolean isCancelled() {

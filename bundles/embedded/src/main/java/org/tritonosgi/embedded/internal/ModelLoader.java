@@ -77,12 +77,29 @@ final class ModelLoader {
                     e.getMessage());
             return ModelEntry.failed(name, dir, fingerprint, e.getMessage());
         }
+        warnIgnored(config);
         NavigableMap<Long, ServedModel> served = new TreeMap<>();
         for (long version : versions) {
             served.put(version, graph != null ? ServedModel.ensemble(config, version, graph, execution)
                     : loadVersion(config, version, dir.resolve(Long.toString(version)), factory, labels));
         }
         return new ModelEntry(name, dir, fingerprint, "", Collections.unmodifiableNavigableMap(served), false);
+    }
+
+    /** Settings of Triton's that the engine does not honour: the model loads, and the log says what is ignored. */
+    private void warnIgnored(ModelConfig config) {
+        List<String> ignored = new ArrayList<>();
+        if (config.getEnsembleScheduling().getMaxInflightRequests() > 0) {
+            ignored.add("ensemble_scheduling.max_inflight_requests (the responses of a decoupled step are not held"
+                    + " back)");
+        }
+        if (config.getSequenceBatching().getIterativeSequence()) {
+            ignored.add("sequence_batching.iterative_sequence (backends here cannot reschedule a request)");
+        }
+        for (String setting : ignored) {
+            LOG.warn("Triton embedded engine '{}': model '{}': {} is not supported and is ignored",
+                    settings.serverId(), config.getName(), setting);
+        }
     }
 
     /** Each output's labels file (label_filename, one label per line, in the model folder). */

@@ -23,6 +23,7 @@ import org.tritonosgi.api.config.ModelSequenceBatching;
  * the next requests of different sequences, with the strategy's delay and preferred size (direct: its
  * minimum_slot_utilization of max_batch_size). The queue ({@link RequestQueue}) orders jobs by
  * priority and applies the queue policies: full queues refuse, queued jobs past their timeout fail or wait last.
+ * With preserve_ordering, responses leave in the order the jobs were accepted ({@link ResponseOrder}).
  */
 final class Scheduler {
 
@@ -38,6 +39,8 @@ final class Scheduler {
     private final long preferredBatch;
     private final long maxDelayNanos;
     private final RequestQueue queue;
+    /** preserve_ordering: responses in the order the jobs were accepted; null when off. */
+    private final ResponseOrder order;
     private final Set<Job> running = new HashSet<>();
     private ScheduledFuture<?> wakeup;
     private boolean closing;
@@ -74,6 +77,8 @@ final class Scheduler {
             this.maxDelayNanos = config.getDynamicBatching().getMaxQueueDelayMicroseconds() * 1000;
         }
         this.queue = new RequestQueue(config);
+        this.order = config.getDynamicBatching().getPreserveOrdering()
+                || config.getSequenceBatching().getOldest().getPreserveOrdering() ? new ResponseOrder() : null;
     }
 
     /** Jobs accepted and waiting for an instance. */
@@ -101,6 +106,10 @@ final class Scheduler {
                     ends.add(() -> job.fail(full));
                 }
                 if (accepted) {
+                    if (order != null) {
+                        // under the lock: slots are taken in the queue's order of arrival
+                        job.deliverThrough(order);
+                    }
                     job.request.trace().queued();
                     if (deadline != 0) {
                         timer.schedule(this::dispatch, deadline - System.nanoTime() + 1000, TimeUnit.NANOSECONDS);

@@ -142,6 +142,72 @@ class SchedulingTest {
     }
 
     @Test
+    void withPreserveOrderingAFastRequestOnTheOtherInstanceAnswersOnlyAfterTheSlowOneAheadOfIt() throws Exception {
+        TestRepository.model(repo, "ordered", """
+                backend: "identity"
+                max_batch_size: 8
+                instance_group [ { count: 2 kind: KIND_CPU } ]
+                dynamic_batching { preserve_ordering: true }
+                input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                """, 1);
+        server = TestRepository.start(repo);
+        Model model = server.model("ordered", 0);
+        List<String> answered = new CopyOnWriteArrayList<>();
+        CountDownLatch both = new CountDownLatch(2);
+        for (String name : List.of("slow", "fast")) {
+            model.infer(request(1, name.equals("slow") ? 1500 : 0), new ResponseListener() {
+                @Override
+                public void onResponse(InferenceResponse response) {
+                    answered.add(name);
+                    response.close();
+                }
+
+                @Override
+                public void onComplete() {
+                    both.countDown();
+                }
+
+                @Override
+                public void onError(TritonException error) {
+                    answered.add(name + " failed: " + error.getMessage());
+                    both.countDown();
+                }
+            });
+        }
+        // the fast request ran on the second instance and succeeded while the slow one still runs
+        ExternalBackendTest.await("the fast request has run", () ->
+                server.statistics("ordered", 0).get(0).inference().success().count() == 1);
+        assertEquals(List.of(), answered, "nothing answered before the slow request ahead of it");
+        assertTrue(both.await(30, TimeUnit.SECONDS));
+        assertEquals(List.of("slow", "fast"), answered);
+        assertEquals(2, server.statistics("ordered", 0).get(0).executionCount(), "two executions, not one batch");
+    }
+
+    @Test
+    void settingsTheEngineDoesNotHonourLoadTheModelAndAreNamedInTheLog() throws Exception {
+        TestRepository.model(repo, "iterative", """
+                backend: "identity"
+                max_batch_size: 4
+                sequence_batching { iterative_sequence: true }
+                input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                """, 1);
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            server = TestRepository.start(repo);
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(org.tritonosgi.api.ModelState.READY, server.index(false).get(0).state());
+        String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("model 'iterative': sequence_batching.iterative_sequence (backends here cannot"
+                + " reschedule a request) is not supported and is ignored"), text);
+    }
+
+    @Test
     void repeatModelStreamsSeveralResponsesThenCompletes() throws Exception {
         TestRepository.model(repo, "repeat", """
                 backend: "repeat"

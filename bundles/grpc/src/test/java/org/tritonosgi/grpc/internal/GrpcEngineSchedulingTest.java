@@ -134,6 +134,14 @@ class GrpcEngineSchedulingTest {
                   { model_name: "second" input_map { key: "INPUT0" value: "R" } output_map { key: "OUTPUT0" value: "OUT" } }
                 ] }
                 """);
+        model("ordered", """
+                backend: "identity"
+                max_batch_size: 8
+                instance_group [ { count: 2 kind: KIND_CPU } ]
+                dynamic_batching { preserve_ordering: true }
+                input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]
+                """);
         model("acc", ACCUMULATOR);
         model("acc_file", ACCUMULATOR.replace("\"acc\"", "\"acc_file\"").replace("zero_data: true",
                 "data_file: \"hundred\""));
@@ -268,6 +276,30 @@ class GrpcEngineSchedulingTest {
             grpc.stop();
             explicit.deactivate();
         }
+    }
+
+    @Test
+    void withPreserveOrderingAStreamGetsItsAnswersInTheOrderItSentTheRequests() throws Exception {
+        Recorder<org.tritonosgi.grpc.internal.proto.ModelStreamInferResponse> responses = new Recorder<>();
+        io.grpc.stub.StreamObserver<ModelInferRequest> requests = client.async().modelStreamInfer(responses);
+        // the first runs 1 s on one instance; the second, on the other, is done long before it
+        for (String id : List.of("slow", "fast")) {
+            ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("ordered").setId(id)
+                    .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("INPUT0").setDatatype("FP32")
+                            .addShape(1).addShape(2))
+                    .addRawInputContents(floats(1, 2));
+            if (id.equals("slow")) {
+                request.putParameters("delay_ms", InferParameter.newBuilder().setInt64Param(1000).build());
+            }
+            requests.onNext(request.build());
+        }
+        for (String id : List.of("slow", "fast")) {
+            var response = responses.message();
+            assertEquals("", response.getErrorMessage());
+            assertEquals(id, response.getInferResponse().getId());
+        }
+        requests.onCompleted();
+        assertTrue(responses.next() == Recorder.COMPLETED);
     }
 
     @Test
