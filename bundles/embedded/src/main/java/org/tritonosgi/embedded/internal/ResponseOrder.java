@@ -10,10 +10,10 @@ import org.tritonosgi.api.TritonException;
 
 /**
  * Triton's {@code preserve_ordering} (dynamic_batching, and sequence_batching's oldest strategy): each request's
- * responses are handed on in the order the requests reached the model, whatever order its instances finish them
- * in. A request takes its place with {@link #slot} when it arrives; what a later request answers waits until
- * every earlier one has ended (its final response, or its error), then follows at once. One thread delivers at a
- * time and never under a lock, so a listener may send the next request from its callback.
+ * responses are handed on in the order the requests reached the scheduler, whatever order its instances finish
+ * them in. A request takes its place with {@link #slot} when the scheduler accepts it; what a later request answers
+ * waits until every earlier one has ended (its final response, or its error), then follows at once. One thread
+ * delivers at a time and never under a lock, so a listener may send the next request from its callback.
  */
 final class ResponseOrder {
 
