@@ -118,7 +118,8 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     /**
-     * Bounds the body as it arrives, before decompression: the aggregator bounds what decompression yields, but a
+     * Bounds a compressed body as it arrives, before decompression (an uncompressed one is the aggregator's alone,
+     * so that it is answered once): the aggregator bounds what decompression yields, but a
      * compressed body that yields (almost) nothing, such as endless empty gzip members, would otherwise stream in
      * for as long as the client likes. Past the limit it answers 413 and discards the rest of the body (the
      * request half-read downstream cannot be finished), closing once the body ends, so that a client still
@@ -129,6 +130,8 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         private final int maxInputSize;
         private long seen;
         private boolean refused;
+        /** Whether the current request's body is compressed, so this stage bounds it. */
+        private boolean counting;
 
         RawBodyLimit(int maxInputSize) {
             this.maxInputSize = maxInputSize;
@@ -136,11 +139,16 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof HttpMessage) {
+            if (msg instanceof HttpMessage message) {
                 seen = 0;
                 refused = false;
+                // an uncompressed body is the aggregator's to bound (it answers an announced length at once and
+                // keeps the connection); counting it here too answered it twice and closed what it had kept open
+                String encoding = message.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+                counting = encoding != null && !encoding.isBlank()
+                        && !HttpHeaderValues.IDENTITY.contentEqualsIgnoreCase(encoding.trim());
             }
-            if (msg instanceof HttpContent content) {
+            if (counting && msg instanceof HttpContent content) {
                 seen += content.content().readableBytes();
                 if (refused) {
                     ReferenceCountUtil.release(msg);
